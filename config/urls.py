@@ -1,0 +1,21 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from core.views import healthz
+from org import accounts
+
+urlpatterns = [
+    path("accounts/login/", accounts.PortalLoginView.as_view(), name="login"),
+    path("accounts/logout/", accounts.PortalLogoutView.as_view(), name="logout"),
+    path("accounts/password_change/", accounts.PortalPasswordChangeView.as_view(), name="password_change"),
+    path("accounts/password_change/done/", auth_views.PasswordChangeDoneView.as_view(),
+         name="password_change_done"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("healthz", healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("org/", include("org.urls")),
+    path("", include("core.urls")),
+    path("", include("reports.urls")),
+]

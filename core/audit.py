@@ -1,0 +1,70 @@
+"""Recording domain actions in the audit log. Services call ``audit_record`` once per action."""
+
+from decimal import Decimal
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from .models import AuditEntry
+
+
+# Never copied into the log: secrets, and bookkeeping that changes on every save.
+UNLOGGED_FIELDS = {"password", "created_at", "updated_at", "last_login"}
+
+
+def model_snapshot(obj, fields=None):
+    """The object's concrete field values, as JSON-friendly text, keyed by field name."""
+    snapshot = {}
+    for field in obj._meta.concrete_fields:
+        if fields is not None and field.name not in fields:
+            continue
+        if field.name in UNLOGGED_FIELDS:
+            continue
+        value = field.value_from_object(obj)
+        if isinstance(field, models.ForeignKey):
+            value = str(getattr(obj, field.name)) if value is not None else None
+        elif isinstance(value, Decimal):
+            value = str(value)
+        elif value is not None and not isinstance(value, (str, int, float, bool, list, dict)):
+            value = str(value)
+        snapshot[field.name] = value
+    return snapshot
+
+
+def changes_between(before, after):
+    """{field: [old, new]} for every field whose value differs."""
+    keys = before.keys() | after.keys()
+    return {k: [before.get(k), after.get(k)] for k in sorted(keys) if before.get(k) != after.get(k)}
+
+
+def audit_record(*, actor, action, obj=None, summary="", changes=None, region_path=None, ip=None):
+    """Write one audit entry. ``region_path`` defaults to where ``obj`` lies under its model's scope."""
+    if region_path is None:
+        scope = getattr(type(obj), "scope", None) if obj is not None else None
+        region_path = scope.path_of(obj) if scope is not None else ""
+    if not region_path and actor is not None and actor.is_authenticated:
+        # Logins, jobs and the like belong where the acting user works.
+        paths = actor.get_scope_paths()
+        region_path = paths[0] if paths else ""
+    actor_name = ""
+    if actor is not None and actor.is_authenticated:
+        actor_name = actor.get_full_name() or actor.get_username()
+    return AuditEntry.objects.create(
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        actor_name=actor_name[:150],
+        action=action,
+        content_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
+        object_id=str(obj.pk) if obj is not None else "",
+        object_repr=str(obj)[:200] if obj is not None else "",
+        summary=summary[:500],
+        changes=changes or {},
+        region_path=region_path or "",
+        ip_address=ip,
+    )
+
+
+def history_for(obj):
+    """The audit entries of one object, newest first (callers have already restricted ``obj``)."""
+    return AuditEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk)
+    ).select_related("actor")

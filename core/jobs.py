@@ -1,0 +1,97 @@
+"""Background jobs: recorded in the database first, then queued; their progress is polled by pages.
+
+A job kind is a function ``fn(job, report)`` registered with ``@job_kind("name", label)``; it calls
+``report(percent, message)`` as it goes and returns a JSON-friendly result. Job functions must be
+safe to run twice: a job whose worker died is delivered again.
+"""
+
+import logging
+
+from django.db import transaction
+from django.utils import timezone
+
+from .audit import audit_record
+from .models import AuditEntry, Job
+
+log = logging.getLogger(__name__)
+
+_KINDS = {}
+
+
+def job_kind(name, label):
+    """Register ``fn`` as the body of jobs of kind ``name``; ``label`` is shown to users."""
+
+    def register(fn):
+        _KINDS[name] = (fn, label)
+        return fn
+
+    return register
+
+
+def job_label(kind):
+    entry = _KINDS.get(kind)
+    return str(entry[1]) if entry else kind
+
+
+def job_start(*, kind, user, params=None):
+    """Record a job and queue it once the surrounding transaction commits."""
+    if kind not in _KINDS:
+        raise ValueError(f"Unknown job kind {kind!r}")
+    job = Job.objects.create(kind=kind, created_by=user, params=params or {})
+    transaction.on_commit(lambda: job_dispatch(job_id=job.pk))
+    return job
+
+
+def job_dispatch(*, job_id):
+    """Hand a pending job to Celery. If the broker is unreachable the job stays pending and
+    the beat task ``dispatch_pending_jobs`` sends it later; the web request never fails for it."""
+    from .tasks import run_job
+
+    try:
+        Job.objects.filter(pk=job_id, dispatched_at__isnull=True).update(dispatched_at=timezone.now())
+        run_job.delay(job_id)
+    except Exception:  # kombu raises several unrelated types when Redis is down
+        Job.objects.filter(pk=job_id, status=Job.Status.PENDING).update(dispatched_at=None)
+        log.warning("Broker unreachable; job %s stays pending until it can be queued", job_id)
+
+
+def job_run(*, job_id):
+    """Run one job to its end. A finished job is left alone, so a second delivery does nothing."""
+    with transaction.atomic():
+        job = Job.objects.select_for_update().filter(pk=job_id).first()
+        if job is None or job.is_finished:
+            return
+        job.status = Job.Status.RUNNING
+        job.started_at = timezone.now()
+        job.save(update_fields=["status", "started_at"])
+
+    fn = _KINDS[job.kind][0]
+
+    def report(percent, message=""):
+        percent = max(0, min(100, int(percent)))
+        Job.objects.filter(pk=job.pk).update(progress=percent, message=str(message)[:500])
+
+    try:
+        result = fn(job, report)
+    except Exception as exc:
+        log.exception("Job %s (%s) failed", job.pk, job.kind)
+        Job.objects.filter(pk=job.pk).update(
+            status=Job.Status.FAILED, message=str(exc)[:500], finished_at=timezone.now()
+        )
+        return
+    Job.objects.filter(pk=job.pk).update(
+        status=Job.Status.SUCCEEDED, progress=100, result=result or {}, finished_at=timezone.now()
+    )
+    job.refresh_from_db()
+    audit_record(actor=job.created_by, action=AuditEntry.Action.JOB, obj=job,
+                 summary=job_label(job.kind))
+
+
+def jobs_dispatch_pending():
+    """Queue every job that was recorded but never reached the broker."""
+    ids = list(
+        Job.objects.filter(status=Job.Status.PENDING, dispatched_at__isnull=True).values_list("pk", flat=True)
+    )
+    for job_id in ids:
+        job_dispatch(job_id=job_id)
+    return len(ids)

@@ -1,0 +1,59 @@
+"""Request middleware: the language chosen by the user (not the browser), and session time limits."""
+
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+LOGIN_TIME_KEY = "portal_login_at"
+LAST_SEEN_KEY = "portal_last_seen"
+# Writing the session on every request would cost a database write per click; a minute is enough.
+LAST_SEEN_RESOLUTION = 60
+
+
+class CookieLocaleMiddleware:
+    """Chinese unless the user picked another language with the switch.
+
+    Django's LocaleMiddleware would follow the browser's Accept-Language, and many bureau PCs run
+    an English Windows; the portal must still speak Chinese to them.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        supported = {code for code, _name in settings.LANGUAGES}
+        language = chosen if chosen in supported else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        return response
+
+
+class SessionTimeoutMiddleware:
+    """Log the user out after SESSION_IDLE_TIMEOUT without activity, and after SESSION_COOKIE_AGE
+    since logging in whatever the activity."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            now = time.time()
+            session = request.session
+            login_at = session.setdefault(LOGIN_TIME_KEY, now)
+            last_seen = session.get(LAST_SEEN_KEY, now)
+            idle = settings.SESSION_IDLE_TIMEOUT.total_seconds()
+            if now - last_seen > idle or now - login_at > settings.SESSION_COOKIE_AGE:
+                logout(request)
+                messages.info(request, _("Your session has expired. Please log in again."))
+                return redirect_to_login(request.get_full_path())
+            if now - last_seen >= LAST_SEEN_RESOLUTION or LAST_SEEN_KEY not in session:
+                session[LAST_SEEN_KEY] = now
+        return self.get_response(request)

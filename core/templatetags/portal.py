@@ -1,0 +1,79 @@
+"""Template helpers shared by every page."""
+
+from decimal import Decimal, InvalidOperation
+
+from django import forms, template
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+
+@register.simple_tag
+def column_value(obj, accessor):
+    """Follow a dotted accessor (calling methods on the way) and return what is at its end."""
+    value = obj
+    for part in accessor.split("."):
+        value = getattr(value, part, None)
+        if callable(value):
+            value = value()
+        if value is None:
+            return "—"
+    return value
+
+
+@register.simple_tag
+def object_url(url_prefix, action, obj=None):
+    name = f"{url_prefix}_{action}"
+    return reverse(name, args=[obj.pk]) if obj is not None else reverse(name)
+
+
+@register.simple_tag(takes_context=True)
+def sort_query(context, key):
+    """The query string that sorts by ``key``, toggling the direction when it already does."""
+    request = context["request"]
+    query = request.GET.copy()
+    query.pop("page", None)
+    query["sort"] = f"-{key}" if query.get("sort") == key else key
+    return query.urlencode()
+
+
+@register.filter
+def bootstrap(bound_field):
+    """Render a form field with Bootstrap's classes; invalid fields are marked for screen readers too."""
+    widget = bound_field.field.widget
+    if isinstance(widget, (forms.CheckboxInput, forms.RadioSelect, forms.CheckboxSelectMultiple)):
+        css = "form-check-input"
+    elif isinstance(widget, (forms.Select, forms.SelectMultiple)):
+        css = "form-select"
+    else:
+        css = "form-control"
+    attrs = {"class": css + (" is-invalid" if bound_field.errors else "")}
+    if bound_field.errors:
+        attrs["aria-invalid"] = "true"
+    return bound_field.as_widget(attrs=attrs)
+
+
+@register.filter
+def wan(value, places=2):
+    """元 or m² → 万元 / 万平方米: 1234567 → 123.46."""
+    try:
+        return f"{(Decimal(value) / Decimal(10000)):,.{int(places)}f}"
+    except (InvalidOperation, TypeError, ValueError):
+        return "—"
+
+
+@register.filter
+def mask_phone(value):
+    """13812341234 → 138****1234; shorter numbers keep only their last four digits."""
+    text = str(value or "")
+    if len(text) >= 11:
+        return f"{text[:3]}****{text[-4:]}"
+    if len(text) > 4:
+        return "*" * (len(text) - 4) + text[-4:]
+    return text
+
+
+@register.simple_tag
+def yes_no(value):
+    return _("yes") if value else _("no")

@@ -1,0 +1,315 @@
+"""Generic, permission-aware views configured per model, and core's own pages.
+
+Every view finds its rows through ``Model.objects.restrict(user, action)``: a user without the
+model permission gets 403, an object outside the user's scope 404.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import DatabaseError, connection
+from django.db.models import ProtectedError
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.generic import DetailView, ListView, TemplateView
+from django.views.generic.edit import FormView
+
+from .audit import history_for
+from .models import AuditEntry, Job
+from .permissions import can
+
+PAGE_SIZES = (20, 50, 100)
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a list: a label, a dotted accessor, and whether it links to the object."""
+
+    label: str
+    accessor: str
+    link: bool = False
+    sort: str = ""  # the ordering key (?sort=...) this column sorts by, if any
+    numeric: bool = False
+
+
+class RestrictedViewMixin(LoginRequiredMixin):
+    """403 without the model permission; the queryset is the user's restricted one."""
+
+    model = None
+    action = "view"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if not can(request.user, self.action, self.model):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def base_queryset(self):
+        """Hook for selectors: the restricted rows with what the page needs joined in."""
+        return self.model.objects.restrict(self.request.user, self.action)
+
+    def get_queryset(self):
+        return self.base_queryset()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        meta = self.model._meta
+        context.update(
+            verbose_name=meta.verbose_name,
+            verbose_name_plural=meta.verbose_name_plural,
+            can_add=can(self.request.user, "add", self.model),
+            can_change=can(self.request.user, "change", self.model),
+            can_delete=can(self.request.user, "delete", self.model),
+            url_prefix=f"{meta.app_label}:{meta.model_name}",
+        )
+        return context
+
+
+class ObjectListView(RestrictedViewMixin, ListView):
+    """A filtered, sortable, paginated list of the rows in the user's scope."""
+
+    template_name = "core/object_list.html"
+    filterset_class = None
+    columns = ()
+    sort_default = ""
+    paginate_by = PAGE_SIZES[0]
+
+    def get_paginate_by(self, queryset):
+        try:
+            size = int(self.request.GET.get("per_page", self.paginate_by))
+        except ValueError:
+            return self.paginate_by
+        return size if size in PAGE_SIZES else self.paginate_by
+
+    def sort_keys(self):
+        return {column.sort for column in self.columns if column.sort}
+
+    def get_queryset(self):
+        queryset = self.base_queryset()
+        self.filterset = None
+        if self.filterset_class is not None:
+            self.filterset = self.filterset_class(self.request.GET, queryset=queryset, request=self.request)
+            queryset = self.filterset.qs
+        sort = self.request.GET.get("sort", "")
+        if sort.lstrip("-") in self.sort_keys():
+            queryset = queryset.order_by(sort, "pk")
+        elif self.sort_default:
+            queryset = queryset.order_by(self.sort_default, "pk")
+        return queryset
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context.update(
+            filterset=self.filterset,
+            columns=self.columns,
+            current_sort=self.request.GET.get("sort", ""),
+            querystring=query.urlencode(),
+            page_sizes=PAGE_SIZES,
+        )
+        return context
+
+
+class ObjectDetailView(RestrictedViewMixin, DetailView):
+    """One object in the user's scope, with its history from the audit log."""
+
+    template_name = "core/object_detail.html"
+    fields = ()  # names shown by the generic template
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        obj = self.object
+        context["field_rows"] = [
+            (obj._meta.get_field(name).verbose_name, _display(obj, name)) for name in self.fields
+        ]
+        if can(self.request.user, "view", AuditEntry):
+            context["history"] = history_for(obj)[:50]
+        return context
+
+
+def _display(obj, name):
+    getter = getattr(obj, f"get_{name}_display", None)
+    value = getter() if getter else getattr(obj, name)
+    return "—" if value in (None, "") else value
+
+
+class ObjectEditView(RestrictedViewMixin, FormView):
+    """Create (no pk in the URL) or edit an object; the save goes through the app's services.
+
+    ``create_service(actor=..., **cleaned_data)`` and ``update_service(actor=..., instance=...,
+    **cleaned_data)`` raise ValidationError for a rule the form cannot see.
+    """
+
+    template_name = "core/object_form.html"
+    form_class = None
+    create_service = None
+    update_service = None
+
+    def dispatch(self, request, *args, **kwargs):
+        self.action = "change" if "pk" in kwargs else "add"
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_object(self):
+        if "pk" not in self.kwargs:
+            return None
+        if not hasattr(self, "_object"):
+            self._object = get_object_or_404(self.base_queryset(), pk=self.kwargs["pk"])
+        return self._object
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["instance"] = self.get_object()
+        kwargs["user"] = self.request.user
+        return kwargs
+
+    def form_valid(self, form):
+        instance = self.get_object()
+        try:
+            if instance is None:
+                obj = type(self).create_service(actor=self.request.user, **form.cleaned_data)
+            else:
+                obj = type(self).update_service(actor=self.request.user, instance=instance, **form.cleaned_data)
+        except ValidationError as error:
+            _add_service_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Saved %(object)s.") % {"object": obj})
+        return redirect(obj.get_absolute_url())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["object"] = self.get_object()
+        return context
+
+
+def _add_service_errors(form, error):
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+class ObjectDeleteView(RestrictedViewMixin, DetailView):
+    """Ask, then delete through ``delete_service(actor=..., instance=...)`` on POST."""
+
+    action = "delete"
+    template_name = "core/object_confirm_delete.html"
+    delete_service = None
+    success_url_name = ""
+
+    def post(self, request, *args, **kwargs):
+        obj = self.get_object()
+        try:
+            type(self).delete_service(actor=request.user, instance=obj)
+        except (ValidationError, ProtectedError) as error:
+            reason = error.messages[0] if isinstance(error, ValidationError) else _(
+                "Other records still refer to it."
+            )
+            messages.error(request, _("%(object)s was not deleted: %(reason)s") % {"object": obj, "reason": reason})
+            return redirect(obj.get_absolute_url())
+        messages.success(request, _("Deleted %(object)s.") % {"object": obj})
+        return redirect(reverse(self.success_url_name))
+
+
+# --- core's own pages ---------------------------------------------------------------------------
+
+
+class AuditEntryListView(ObjectListView):
+    model = AuditEntry
+    template_name = "core/auditentry_list.html"
+    paginate_by = 50
+    columns = (
+        Column(gettext_lazy("time"), "at", sort="at"),
+        Column(gettext_lazy("user"), "actor_name", sort="actor_name"),
+        Column(gettext_lazy("action"), "get_action_display"),
+        Column(gettext_lazy("object type"), "content_type"),
+        Column(gettext_lazy("object"), "object_repr"),
+        Column(gettext_lazy("summary"), "summary"),
+    )
+    sort_default = "-at"
+
+    @property
+    def filterset_class(self):
+        from .filters import AuditEntryFilter
+
+        return AuditEntryFilter
+
+    def base_queryset(self):
+        return super().base_queryset().select_related("content_type")
+
+
+class JobDetailView(RestrictedViewMixin, DetailView):
+    model = Job
+    template_name = "core/job_detail.html"
+
+
+class JobProgressView(JobDetailView):
+    """The progress fragment htmx polls every second until the job has finished."""
+
+    template_name = "core/job_progress.html"
+
+    def render_to_response(self, context, **kwargs):
+        response = super().render_to_response(context, **kwargs)
+        if self.object.is_finished:
+            response["HX-Trigger"] = "jobFinished"
+        return response
+
+
+def healthz(request):
+    """For load balancers and the compose healthcheck: the database answers."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        return JsonResponse({"status": "database unavailable"}, status=503)
+    return HttpResponse("ok", content_type="text/plain")
+
+
+class SystemStatusView(LoginRequiredMixin, TemplateView):
+    """For system administrators: PDF prerequisites and a self-check run by a real worker."""
+
+    template_name = "core/system_status.html"
+    permission = "core.view_system_status"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not request.user.has_perm(self.permission):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        from django.conf import settings
+
+        from .pdf import cjk_font_families, harfbuzz_subsetting_available
+
+        context = super().get_context_data(**kwargs)
+        context.update(
+            harfbuzz=harfbuzz_subsetting_available(),
+            cjk_fonts=cjk_font_families(),
+            broker=settings.CELERY_BROKER_URL.split("@")[-1],
+            eager=settings.CELERY_TASK_ALWAYS_EAGER,
+            database=connection.vendor,
+            recent_jobs=Job.objects.restrict(self.request.user).filter(kind="selfcheck")[:5],
+        )
+        return context
+
+
+class SelfCheckStartView(SystemStatusView):
+    """POST: queue a self-check job and go to its progress page."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        from .jobs import job_start
+
+        job = job_start(kind="selfcheck", user=request.user)
+        return redirect(job.get_absolute_url())
+
+

@@ -1,0 +1,1 @@
+"""Funding sources, plans, receipts, disbursements, subsidy and contribution rules."""

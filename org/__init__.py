@@ -1,0 +1,1 @@
+"""Regions (市→区县→街道→社区), organisations, users and roles, per-city policy."""

@@ -1,0 +1,48 @@
+"""Logging in and out and changing the password: Django's views, with an audit entry each."""
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.utils.translation import gettext as _
+
+from core.audit import audit_record
+from core.models import AuditEntry
+
+
+def _client_ip(request):
+    return request.META.get("REMOTE_ADDR") or None
+
+
+class PortalLoginView(auth_views.LoginView):
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        audit_record(actor=self.request.user, action=AuditEntry.Action.LOGIN,
+                     obj=self.request.user, ip=_client_ip(self.request))
+        return response
+
+    def form_invalid(self, form):
+        username = (form.data.get("username") or "")[:150]
+        audit_record(actor=None, action=AuditEntry.Action.LOGIN_FAILED, summary=username,
+                     ip=_client_ip(self.request))
+        return super().form_invalid(form)
+
+
+class PortalLogoutView(auth_views.LogoutView):
+    """POST only (Django's own rule since 5.0): a link cannot log anybody out."""
+
+    def post(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            audit_record(actor=request.user, action=AuditEntry.Action.LOGOUT, obj=request.user,
+                         ip=_client_ip(request))
+        response = super().post(request, *args, **kwargs)
+        messages.info(request, _("You have logged out."))
+        return response
+
+
+class PortalPasswordChangeView(auth_views.PasswordChangeView):
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        audit_record(actor=self.request.user, action=AuditEntry.Action.PASSWORD_CHANGE,
+                     obj=self.request.user, ip=_client_ip(self.request))
+        return response

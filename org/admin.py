@@ -1,0 +1,61 @@
+"""The administration site for regions, organisations and users (system administrators)."""
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.utils.translation import gettext_lazy as _
+from guardian.admin import GuardedModelAdmin
+
+from core.admin import AuditedAdminMixin
+
+from .models import Organisation, Region, User
+from .roles import role_label
+
+
+@admin.register(Region)
+class RegionAdmin(AuditedAdminMixin, GuardedModelAdmin):
+    """Regions; the "object permissions" page grants a user extra regions to work in."""
+
+    list_display = ("name", "code", "level", "parent")
+    list_filter = ("level",)
+    search_fields = ("name", "code")
+    autocomplete_fields = ("parent",)
+    readonly_fields = ("path",)
+
+    def save_model(self, request, obj, form, change):
+        obj.path = obj.build_path()
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    list_display = ("name", "short_name", "kind", "region")
+    list_filter = ("kind",)
+    search_fields = ("name", "short_name")
+    autocomplete_fields = ("region",)
+
+
+@admin.register(User)
+class PortalUserAdmin(AuditedAdminMixin, UserAdmin):
+    list_display = ("username", "full_name", "organisation", "roles", "is_active", "last_login")
+    list_filter = ("is_active", "is_staff", "groups", "organisation__kind")
+    search_fields = ("username", "first_name", "last_name", "organisation__name")
+    autocomplete_fields = ("organisation",)
+    fieldsets = (
+        *UserAdmin.fieldsets,
+        (_("Organisation"), {"fields": ("organisation", "phone")}),
+    )
+    add_fieldsets = (
+        (None, {"fields": ("username", "last_name", "first_name", "organisation", "groups",
+                           "password1", "password2")}),
+    )
+
+    @admin.display(description=_("name"))
+    def full_name(self, obj):
+        return obj.get_full_name()
+
+    @admin.display(description=_("roles"))
+    def roles(self, obj):
+        return "、".join(str(role_label(g.name)) for g in obj.groups.all())
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("organisation").prefetch_related("groups")

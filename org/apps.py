@@ -1,0 +1,21 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class OrgConfig(AppConfig):
+    name = "org"
+    verbose_name = _("Organisations and users")
+
+    def ready(self):
+        from core.navigation import MenuItem, register_menu
+
+        from .roles import sync_roles_after_migrate
+
+        # Roles are groups whose permissions follow the table in roles.py after every migrate.
+        post_migrate.connect(sync_roles_after_migrate, sender=self)
+        register_menu(
+            MenuItem(_("Regions"), "org:region_list", model="org.Region", order=80, icon="bi-diagram-3"),
+            MenuItem(_("Organisations"), "org:organisation_list", model="org.Organisation", order=81,
+                     icon="bi-building"),
+        )

@@ -1,0 +1,80 @@
+"""Roles are Django groups; this table says which model permissions each one holds.
+
+Later issues add their models' permissions to the table. ``sync_roles`` runs after every migrate,
+so a deployment's groups always match the code (extra permissions given by hand are kept).
+"""
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import Group, Permission
+from django.utils.translation import gettext_lazy as _
+
+CITY_STAFF = "city_staff"
+DISTRICT_STAFF = "district_staff"
+STREET_CLERK = "street_clerk"
+DEPT_REVIEWER = "dept_reviewer"
+LEADER = "leader"
+AUDITOR = "auditor"
+SYSADMIN = "sysadmin"
+
+
+@dataclass(frozen=True)
+class Role:
+    code: str
+    label: str
+    description: str
+    permissions: tuple
+
+
+READ_ORG = ("org.view_region", "org.view_organisation", "core.view_job")
+
+ROLES = {
+    role.code: role
+    for role in (
+        Role(CITY_STAFF, _("City bureau staff"),
+             _("Keeps the compound database and follows every project of the city."),
+             (*READ_ORG, "org.add_region", "org.change_region", "org.delete_region")),
+        Role(DISTRICT_STAFF, _("District staff"),
+             _("Responsible for the projects of one district or county."), READ_ORG),
+        Role(STREET_CLERK, _("Street clerk"),
+             _("Surveys residents and declares candidates for one street or town."), READ_ORG),
+        Role(DEPT_REVIEWER, _("Department reviewer"),
+             _("Reviews and pays for a department (finance, development and reform, ...)."), READ_ORG),
+        Role(LEADER, _("Leader"), _("Reads everything in the region; changes nothing."), READ_ORG),
+        Role(AUDITOR, _("Auditor"), _("Read-only, plus the audit log."),
+             (*READ_ORG, "core.view_auditentry")),
+        Role(SYSADMIN, _("System administrator"),
+             _("Manages regions, organisations and users in the administration site."),
+             (*READ_ORG, "org.add_region", "org.change_region", "org.delete_region",
+              "org.add_organisation", "org.change_organisation", "org.delete_organisation",
+              "org.view_user", "org.add_user", "org.change_user", "org.delete_user",
+              "auth.view_group", "core.view_auditentry", "core.view_system_status")),
+    )
+}
+
+
+def role_label(code):
+    role = ROLES.get(code)
+    return role.label if role else code
+
+
+def _permission(name):
+    app_label, codename = name.split(".")
+    return Permission.objects.get(content_type__app_label=app_label, codename=codename)
+
+
+def sync_roles():
+    """Create each role's group and give it the permissions of the table."""
+    for role in ROLES.values():
+        group, _created = Group.objects.get_or_create(name=role.code)
+        group.permissions.add(*[_permission(name) for name in role.permissions])
+
+
+def sync_roles_after_migrate(sender, using="default", **kwargs):
+    # Permissions are created by another post_migrate receiver; make sure they exist first.
+    from django.apps import apps
+    from django.contrib.auth.management import create_permissions
+
+    for config in apps.get_app_configs():
+        create_permissions(config, verbosity=0, using=using)
+    sync_roles()

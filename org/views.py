@@ -1,0 +1,77 @@
+"""Portal pages of regions and organisations: the generic views of core, configured."""
+
+from django.utils.translation import gettext_lazy as _
+
+from core.views import Column, ObjectDeleteView, ObjectDetailView, ObjectEditView, ObjectListView
+
+from . import services
+from .filters import OrganisationFilter, RegionFilter
+from .forms import RegionForm
+from .models import Organisation, Region
+
+
+class RegionListView(ObjectListView):
+    model = Region
+    filterset_class = RegionFilter
+    columns = (
+        Column(_("name"), "name", link=True, sort="name"),
+        Column(_("division code"), "code", sort="code"),
+        Column(_("level"), "get_level_display", sort="level"),
+        Column(_("parent region"), "parent"),
+    )
+    sort_default = "path"
+
+    def base_queryset(self):
+        return super().base_queryset().select_related("parent")
+
+
+class RegionDetailView(ObjectDetailView):
+    model = Region
+    template_name = "org/region_detail.html"
+    fields = ("name", "code", "level", "parent")
+
+    def base_queryset(self):
+        return super().base_queryset().select_related("parent")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        context["children"] = Region.objects.restrict(user).filter(parent=self.object)
+        context["organisations"] = Organisation.objects.restrict(user).filter(region=self.object)
+        return context
+
+
+class RegionEditView(ObjectEditView):
+    model = Region
+    form_class = RegionForm
+    create_service = services.region_create
+    update_service = services.region_update
+
+
+class RegionDeleteView(ObjectDeleteView):
+    model = Region
+    delete_service = services.region_delete
+    success_url_name = "org:region_list"
+
+
+class OrganisationListView(ObjectListView):
+    model = Organisation
+    filterset_class = OrganisationFilter
+    columns = (
+        Column(_("name"), "name", link=True, sort="name"),
+        Column(_("short name"), "short_name"),
+        Column(_("kind"), "get_kind_display", sort="kind"),
+        Column(_("region covered"), "region", sort="region__path"),
+    )
+    sort_default = "region__path"
+
+    def base_queryset(self):
+        return super().base_queryset().select_related("region")
+
+
+class OrganisationDetailView(ObjectDetailView):
+    model = Organisation
+    fields = ("name", "short_name", "kind", "region")
+
+    def base_queryset(self):
+        return super().base_queryset().select_related("region")

@@ -1,0 +1,1 @@
+"""Compound registry, buildings, projects, item catalogue, lifecycle, annual plans and quotas, inspections."""

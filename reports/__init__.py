@@ -1,0 +1,1 @@
+"""Quota progress, monthly report snapshots, dashboards, PDF notices and their numbers."""

@@ -1,0 +1,50 @@
+"""The home page: a dashboard that fits the user's role."""
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db.models import Count
+from django.views.generic import TemplateView
+
+from core.models import AuditEntry, Job
+from core.permissions import can
+from org.models import Organisation, Region
+from org.roles import AUDITOR, CITY_STAFF, DEPT_REVIEWER, DISTRICT_STAFF, LEADER, STREET_CLERK, SYSADMIN, role_label
+
+# The first role of the user found in this order picks the home page.
+HOME_TEMPLATES = (
+    (LEADER, "reports/home_leader.html"),
+    (AUDITOR, "reports/home_auditor.html"),
+    (DEPT_REVIEWER, "reports/home_reviewer.html"),
+    (CITY_STAFF, "reports/home_staff.html"),
+    (DISTRICT_STAFF, "reports/home_staff.html"),
+    (STREET_CLERK, "reports/home_clerk.html"),
+    (SYSADMIN, "reports/home_staff.html"),
+)
+
+
+class HomeView(LoginRequiredMixin, TemplateView):
+    def get_template_names(self):
+        roles = self.request.user.role_codes
+        for code, template in HOME_TEMPLATES:
+            if code in roles:
+                return [template]
+        return ["reports/home_staff.html"]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        regions = Region.objects.restrict(user)
+        level_counts = dict(regions.values_list("level").annotate(n=Count("pk")).order_by())
+        context.update(
+            roles=[role_label(code) for code in sorted(user.role_codes)],
+            scope_regions=Region.objects.filter(path__in=user.get_scope_paths() or []),
+            level_counts=[
+                (label, level_counts.get(value, 0))
+                for value, label in Region.Level.choices
+                if value >= Region.Level.DISTRICT
+            ],
+            organisation_count=Organisation.objects.restrict(user).count(),
+            my_jobs=Job.objects.restrict(user)[:5],
+        )
+        if can(user, "view", AuditEntry):
+            context["recent_audit"] = AuditEntry.objects.restrict(user).select_related("content_type")[:10]
+        return context

@@ -1,0 +1,1 @@
+"""Households, surveys and answers, per-household contributions, complaints."""
