@@ -10,8 +10,11 @@ urlpatterns = [
     path("accounts/login/", accounts.PortalLoginView.as_view(), name="login"),
     path("accounts/logout/", accounts.PortalLogoutView.as_view(), name="logout"),
     path("accounts/password_change/", accounts.PortalPasswordChangeView.as_view(), name="password_change"),
-    path("accounts/password_change/done/", auth_views.PasswordChangeDoneView.as_view(),
-         name="password_change_done"),
+    path(
+        "accounts/password_change/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
     path("i18n/setlang/", set_language, name="set_language"),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),

@@ -27,8 +27,13 @@ class AuditedAdminMixin:
         )
 
     def delete_model(self, request, obj):
-        audit_record(actor=request.user, action=AuditEntry.Action.DELETE, obj=obj,
-                     changes=model_snapshot(obj), summary=_("in the administration site"))
+        audit_record(
+            actor=request.user,
+            action=AuditEntry.Action.DELETE,
+            obj=obj,
+            changes=model_snapshot(obj),
+            summary=_("in the administration site"),
+        )
         super().delete_model(request, obj)
 
     def delete_queryset(self, request, queryset):

@@ -11,6 +11,11 @@ class CoreConfig(AppConfig):
         from .navigation import MenuItem, register_menu
 
         register_menu(
-            MenuItem(_("Audit log"), "core:auditentry_list", model="core.AuditEntry", order=90,
-                     icon="bi-journal-text"),
+            MenuItem(
+                _("Audit log"),
+                "core:auditentry_list",
+                model="core.AuditEntry",
+                order=90,
+                icon="bi-journal-text",
+            ),
         )

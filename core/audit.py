@@ -7,7 +7,6 @@ from django.db import models
 
 from .models import AuditEntry
 
-
 # Never copied into the log: secrets, and bookkeeping that changes on every save.
 UNLOGGED_FIELDS = {"password", "created_at", "updated_at", "last_login"}
 
@@ -23,9 +22,7 @@ def model_snapshot(obj, fields=None):
         value = field.value_from_object(obj)
         if isinstance(field, models.ForeignKey):
             value = str(getattr(obj, field.name)) if value is not None else None
-        elif isinstance(value, Decimal):
-            value = str(value)
-        elif value is not None and not isinstance(value, (str, int, float, bool, list, dict)):
+        elif isinstance(value, Decimal) or not isinstance(value, (str, int, float, bool, list, dict, type(None))):
             value = str(value)
         snapshot[field.name] = value
     return snapshot

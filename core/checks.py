@@ -11,21 +11,27 @@ def pdf_prerequisites(app_configs, **kwargs):
     try:
         import weasyprint  # noqa: F401
     except OSError as exc:
-        return [Warning(
-            f"WeasyPrint cannot load its system libraries ({exc}); PDF notices will fail.",
-            hint="apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0",
-            id="core.W001",
-        )]
+        return [
+            Warning(
+                f"WeasyPrint cannot load its system libraries ({exc}); PDF notices will fail.",
+                hint="apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0",
+                id="core.W001",
+            )
+        ]
     if not harfbuzz_subsetting_available():
-        problems.append(Warning(
-            "libharfbuzz-subset is missing: every Chinese PDF page will take about 14 s instead of 0.2 s.",
-            hint="apt-get install libharfbuzz-subset0",
-            id="core.W002",
-        ))
+        problems.append(
+            Warning(
+                "libharfbuzz-subset is missing: every Chinese PDF page will take about 14 s instead of 0.2 s.",
+                hint="apt-get install libharfbuzz-subset0",
+                id="core.W002",
+            )
+        )
     if not any("CJK" in family for family in cjk_font_families()):
-        problems.append(Warning(
-            "No CJK font is installed: Chinese text in PDFs will print as empty boxes.",
-            hint="apt-get install fonts-noto-cjk",
-            id="core.W003",
-        ))
+        problems.append(
+            Warning(
+                "No CJK font is installed: Chinese text in PDFs will print as empty boxes.",
+                hint="apt-get install fonts-noto-cjk",
+                id="core.W003",
+            )
+        )
     return problems

@@ -83,8 +83,7 @@ def job_run(*, job_id):
         status=Job.Status.SUCCEEDED, progress=100, result=result or {}, finished_at=timezone.now()
     )
     job.refresh_from_db()
-    audit_record(actor=job.created_by, action=AuditEntry.Action.JOB, obj=job,
-                 summary=job_label(job.kind))
+    audit_record(actor=job.created_by, action=AuditEntry.Action.JOB, obj=job, summary=job_label(job.kind))
 
 
 def jobs_dispatch_pending():

@@ -30,7 +30,7 @@ def static_file_path(url):
     prefix = BASE_URL.rstrip("/") + settings.STATIC_URL
     if not url.startswith(prefix):
         return None
-    relative = url[len(prefix):].split("?")[0].split("#")[0]
+    relative = url[len(prefix) :].split("?")[0].split("#")[0]
     if ".." in Path(relative).parts:
         return None
     found = finders.find(relative)

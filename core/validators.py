@@ -33,5 +33,3 @@ class CharacterClassesValidator:
             "Your password must mix at least %(n)d kinds of characters: lower case, upper case, digits, symbols.",
             self.min_classes,
         ) % {"n": self.min_classes}
-
-

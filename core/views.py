@@ -16,7 +16,6 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 from django.views.generic.edit import FormView
 
@@ -43,6 +42,8 @@ class RestrictedViewMixin(LoginRequiredMixin):
 
     model = None
     action = "view"
+    # Which of add/edit/delete this model offers in the portal (others may live in the admin only).
+    portal_actions = ("add", "edit", "delete")
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
@@ -64,9 +65,9 @@ class RestrictedViewMixin(LoginRequiredMixin):
         context.update(
             verbose_name=meta.verbose_name,
             verbose_name_plural=meta.verbose_name_plural,
-            can_add=can(self.request.user, "add", self.model),
-            can_change=can(self.request.user, "change", self.model),
-            can_delete=can(self.request.user, "delete", self.model),
+            can_add="add" in self.portal_actions and can(self.request.user, "add", self.model),
+            can_change="edit" in self.portal_actions and can(self.request.user, "change", self.model),
+            can_delete="delete" in self.portal_actions and can(self.request.user, "delete", self.model),
             url_prefix=f"{meta.app_label}:{meta.model_name}",
         )
         return context
@@ -176,7 +177,9 @@ class ObjectEditView(RestrictedViewMixin, FormView):
             if instance is None:
                 obj = type(self).create_service(actor=self.request.user, **form.cleaned_data)
             else:
-                obj = type(self).update_service(actor=self.request.user, instance=instance, **form.cleaned_data)
+                obj = type(self).update_service(
+                    actor=self.request.user, instance=instance, **form.cleaned_data
+                )
         except ValidationError as error:
             _add_service_errors(form, error)
             return self.form_invalid(form)
@@ -210,10 +213,14 @@ class ObjectDeleteView(RestrictedViewMixin, DetailView):
         try:
             type(self).delete_service(actor=request.user, instance=obj)
         except (ValidationError, ProtectedError) as error:
-            reason = error.messages[0] if isinstance(error, ValidationError) else _(
-                "Other records still refer to it."
+            reason = (
+                error.messages[0]
+                if isinstance(error, ValidationError)
+                else _("Other records still refer to it.")
             )
-            messages.error(request, _("%(object)s was not deleted: %(reason)s") % {"object": obj, "reason": reason})
+            messages.error(
+                request, _("%(object)s was not deleted: %(reason)s") % {"object": obj, "reason": reason}
+            )
             return redirect(obj.get_absolute_url())
         messages.success(request, _("Deleted %(object)s.") % {"object": obj})
         return redirect(reverse(self.success_url_name))
@@ -224,6 +231,7 @@ class ObjectDeleteView(RestrictedViewMixin, DetailView):
 
 class AuditEntryListView(ObjectListView):
     model = AuditEntry
+    portal_actions = ()
     template_name = "core/auditentry_list.html"
     paginate_by = 50
     columns = (
@@ -311,5 +319,3 @@ class SelfCheckStartView(SystemStatusView):
 
         job = job_start(kind="selfcheck", user=request.user)
         return redirect(job.get_absolute_url())
-
-

@@ -17,14 +17,19 @@ class PortalLoginView(auth_views.LoginView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        audit_record(actor=self.request.user, action=AuditEntry.Action.LOGIN,
-                     obj=self.request.user, ip=_client_ip(self.request))
+        audit_record(
+            actor=self.request.user,
+            action=AuditEntry.Action.LOGIN,
+            obj=self.request.user,
+            ip=_client_ip(self.request),
+        )
         return response
 
     def form_invalid(self, form):
         username = (form.data.get("username") or "")[:150]
-        audit_record(actor=None, action=AuditEntry.Action.LOGIN_FAILED, summary=username,
-                     ip=_client_ip(self.request))
+        audit_record(
+            actor=None, action=AuditEntry.Action.LOGIN_FAILED, summary=username, ip=_client_ip(self.request)
+        )
         return super().form_invalid(form)
 
 
@@ -33,8 +38,9 @@ class PortalLogoutView(auth_views.LogoutView):
 
     def post(self, request, *args, **kwargs):
         if request.user.is_authenticated:
-            audit_record(actor=request.user, action=AuditEntry.Action.LOGOUT, obj=request.user,
-                         ip=_client_ip(request))
+            audit_record(
+                actor=request.user, action=AuditEntry.Action.LOGOUT, obj=request.user, ip=_client_ip(request)
+            )
         response = super().post(request, *args, **kwargs)
         messages.info(request, _("You have logged out."))
         return response
@@ -43,6 +49,10 @@ class PortalLogoutView(auth_views.LogoutView):
 class PortalPasswordChangeView(auth_views.PasswordChangeView):
     def form_valid(self, form):
         response = super().form_valid(form)
-        audit_record(actor=self.request.user, action=AuditEntry.Action.PASSWORD_CHANGE,
-                     obj=self.request.user, ip=_client_ip(self.request))
+        audit_record(
+            actor=self.request.user,
+            action=AuditEntry.Action.PASSWORD_CHANGE,
+            obj=self.request.user,
+            ip=_client_ip(self.request),
+        )
         return response

@@ -45,8 +45,20 @@ class PortalUserAdmin(AuditedAdminMixin, UserAdmin):
         (_("Organisation"), {"fields": ("organisation", "phone")}),
     )
     add_fieldsets = (
-        (None, {"fields": ("username", "last_name", "first_name", "organisation", "groups",
-                           "password1", "password2")}),
+        (
+            None,
+            {
+                "fields": (
+                    "username",
+                    "last_name",
+                    "first_name",
+                    "organisation",
+                    "groups",
+                    "password1",
+                    "password2",
+                )
+            },
+        ),
     )
 
     @admin.display(description=_("name"))

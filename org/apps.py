@@ -16,6 +16,11 @@ class OrgConfig(AppConfig):
         post_migrate.connect(sync_roles_after_migrate, sender=self)
         register_menu(
             MenuItem(_("Regions"), "org:region_list", model="org.Region", order=80, icon="bi-diagram-3"),
-            MenuItem(_("Organisations"), "org:organisation_list", model="org.Organisation", order=81,
-                     icon="bi-building"),
+            MenuItem(
+                _("Organisations"),
+                "org:organisation_list",
+                model="org.Organisation",
+                order=81,
+                icon="bi-building",
+            ),
         )

@@ -19,8 +19,13 @@ def load_fixture():
 
 def ensure_region(*, code, name, level, parent=None):
     region, _created = Region.objects.get_or_create(
-        code=code, defaults={"name": name, "level": level, "parent": parent,
-                             "path": f"{parent.path if parent else ''}{code}/"}
+        code=code,
+        defaults={
+            "name": name,
+            "level": level,
+            "parent": parent,
+            "path": f"{parent.path if parent else ''}{code}/",
+        },
     )
     return region
 
@@ -44,18 +49,34 @@ def build_regions(data):
     for org in data["city_organisations"]:
         ensure_organisation(region=city, **org)
     for district_data in data["districts"]:
-        district = ensure_region(code=district_data["code"], name=district_data["name"],
-                                 level=Region.Level.DISTRICT, parent=city)
-        ensure_organisation(name=f"{district.name}住房和城乡建设局", kind=Organisation.Kind.DISTRICT_BUREAU,
-                            region=district, short_name=f"{district.name[:2]}建")
+        district = ensure_region(
+            code=district_data["code"], name=district_data["name"], level=Region.Level.DISTRICT, parent=city
+        )
+        ensure_organisation(
+            name=f"{district.name}住房和城乡建设局",
+            kind=Organisation.Kind.DISTRICT_BUREAU,
+            region=district,
+            short_name=f"{district.name[:2]}建",
+        )
         for s_index, street_data in enumerate(district_data["streets"], start=1):
-            street = ensure_region(code=f"{district.code}{s_index:03d}", name=street_data["name"],
-                                   level=Region.Level.STREET, parent=district)
-            ensure_organisation(name=street_office_name(district.name, street.name),
-                                kind=Organisation.Kind.STREET_OFFICE, region=street)
+            street = ensure_region(
+                code=f"{district.code}{s_index:03d}",
+                name=street_data["name"],
+                level=Region.Level.STREET,
+                parent=district,
+            )
+            ensure_organisation(
+                name=street_office_name(district.name, street.name),
+                kind=Organisation.Kind.STREET_OFFICE,
+                region=street,
+            )
             for c_index, community in enumerate(street_data["communities"], start=1):
-                ensure_region(code=f"{street.code}{c_index:03d}", name=community,
-                              level=Region.Level.COMMUNITY, parent=street)
+                ensure_region(
+                    code=f"{street.code}{c_index:03d}",
+                    name=community,
+                    level=Region.Level.COMMUNITY,
+                    parent=street,
+                )
     return city
 
 

@@ -22,14 +22,20 @@ class Region(BaseModel):
         COMMUNITY = 5, _("community")
 
     code = models.CharField(
-        _("division code"), max_length=12, unique=True,
+        _("division code"),
+        max_length=12,
+        unique=True,
         help_text=_("The statistical division code, e.g. 370303 for Zhangdian District."),
     )
     name = models.CharField(_("name"), max_length=100)
     level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent region"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="children",
+        "self",
+        verbose_name=_("parent region"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     # Codes from the root down, each followed by "/": a region's subtree is path__startswith.
     path = models.CharField(_("path"), max_length=255, unique=True, editable=False)
@@ -43,9 +49,7 @@ class Region(BaseModel):
         permissions = [("work_in_region", _("Can work in this region and everything under it"))]
         constraints = [
             models.UniqueConstraint(fields=["parent", "name"], name="region_name_unique_among_siblings"),
-            models.CheckConstraint(
-                condition=models.Q(level__gte=1, level__lte=5), name="region_level_known"
-            ),
+            models.CheckConstraint(condition=models.Q(level__gte=1, level__lte=5), name="region_level_known"),
         ]
 
     def __str__(self):
@@ -61,10 +65,12 @@ class Region(BaseModel):
         if self.parent_id is None and self.level > self.Level.CITY:
             raise ValidationError({"parent": _("A district, street or community needs a parent region.")})
         if self.parent_id is not None and self.level != self.parent.level + 1:
-            raise ValidationError({
-                "level": _("A %(parent_level)s can only contain regions of the next level.")
-                % {"parent_level": self.parent.get_level_display()}
-            })
+            raise ValidationError(
+                {
+                    "level": _("A %(parent_level)s can only contain regions of the next level.")
+                    % {"parent_level": self.parent.get_level_display()}
+                }
+            )
 
     def full_name(self):
         """Names from the city down, e.g. 淄博市 张店区 车站街道."""
@@ -94,7 +100,9 @@ class Organisation(BaseModel):
 
     name = models.CharField(_("name"), max_length=100)
     short_name = models.CharField(
-        _("short name"), max_length=20, blank=True,
+        _("short name"),
+        max_length=20,
+        blank=True,
         help_text=_("Used in document numbers, e.g. 淄建 in 淄建〔2026〕12号."),
     )
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
@@ -127,8 +135,12 @@ class User(AbstractUser):
     """A person who logs in; belongs to one organisation and works within its region."""
 
     organisation = models.ForeignKey(
-        Organisation, verbose_name=_("organisation"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="users",
+        Organisation,
+        verbose_name=_("organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
     )
     phone = models.CharField(_("phone"), max_length=20, blank=True)
 

@@ -34,15 +34,19 @@ def region_update(*, actor, instance, code, name, level, parent=None):
     region.save()
     if region.path != old_path:
         _move_subtree(old_path, region.path)
-    audit_record(actor=actor, action=AuditEntry.Action.UPDATE, obj=region,
-                 changes=changes_between(before, model_snapshot(region)))
+    audit_record(
+        actor=actor,
+        action=AuditEntry.Action.UPDATE,
+        obj=region,
+        changes=changes_between(before, model_snapshot(region)),
+    )
     return region
 
 
 def _move_subtree(old_path, new_path):
     descendants = Region.objects.select_for_update().filter(path__startswith=old_path).exclude(path=new_path)
     for child in descendants:
-        child.path = new_path + child.path[len(old_path):]
+        child.path = new_path + child.path[len(old_path) :]
         child.save(update_fields=["path", "updated_at"])
 
 
@@ -61,12 +65,20 @@ def region_delete(*, actor, instance):
 def user_grant_region(*, actor, user, region):
     """Let ``user`` work in ``region`` besides its organisation's region."""
     assign_perm("org.work_in_region", user, region)
-    audit_record(actor=actor, action=AuditEntry.Action.GRANT, obj=region,
-                 summary=_("%(user)s may work in %(region)s") % {"user": user, "region": region})
+    audit_record(
+        actor=actor,
+        action=AuditEntry.Action.GRANT,
+        obj=region,
+        summary=_("%(user)s may work in %(region)s") % {"user": user, "region": region},
+    )
 
 
 @transaction.atomic
 def user_revoke_region(*, actor, user, region):
     remove_perm("org.work_in_region", user, region)
-    audit_record(actor=actor, action=AuditEntry.Action.GRANT, obj=region,
-                 summary=_("%(user)s may no longer work in %(region)s") % {"user": user, "region": region})
+    audit_record(
+        actor=actor,
+        action=AuditEntry.Action.GRANT,
+        obj=region,
+        summary=_("%(user)s may no longer work in %(region)s") % {"user": user, "region": region},
+    )

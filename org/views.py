@@ -55,7 +55,10 @@ class RegionDeleteView(ObjectDeleteView):
 
 
 class OrganisationListView(ObjectListView):
+    """Organisations are managed in the administration site; the portal shows them."""
+
     model = Organisation
+    portal_actions = ()
     filterset_class = OrganisationFilter
     columns = (
         Column(_("name"), "name", link=True, sort="name"),
@@ -71,6 +74,7 @@ class OrganisationListView(ObjectListView):
 
 class OrganisationDetailView(ObjectDetailView):
     model = Organisation
+    portal_actions = ()
     fields = ("name", "short_name", "kind", "region")
 
     def base_queryset(self):

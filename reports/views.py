@@ -7,7 +7,16 @@ from django.views.generic import TemplateView
 from core.models import AuditEntry, Job
 from core.permissions import can
 from org.models import Organisation, Region
-from org.roles import AUDITOR, CITY_STAFF, DEPT_REVIEWER, DISTRICT_STAFF, LEADER, STREET_CLERK, SYSADMIN, role_label
+from org.roles import (
+    AUDITOR,
+    CITY_STAFF,
+    DEPT_REVIEWER,
+    DISTRICT_STAFF,
+    LEADER,
+    STREET_CLERK,
+    SYSADMIN,
+    role_label,
+)
 
 # The first role of the user found in this order picks the home page.
 HOME_TEMPLATES = (

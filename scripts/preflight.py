@@ -23,7 +23,7 @@ def cjk_font_installed():
 
 def main():
     errors, warnings = [], []
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036  (this script runs before the environment exists)
         errors.append(f"Python 3.11 or newer is required (this is {sys.version.split()[0]}).")
     if not shutil.which("npm"):
         errors.append("npm is missing (Node 20): apt-get install nodejs npm")
@@ -35,7 +35,9 @@ def main():
         if ctypes.util.find_library(library) is None:
             warnings.append(f"{consequence}: apt-get install {package}")
     if not cjk_font_installed():
-        warnings.append("No CJK font, Chinese text in PDFs prints as empty boxes: apt-get install fonts-noto-cjk")
+        warnings.append(
+            "No CJK font, Chinese text in PDFs prints as empty boxes: apt-get install fonts-noto-cjk"
+        )
     if not shutil.which("chromium"):
         warnings.append("Browser tests are skipped without Chromium: apt-get install chromium")
     if not shutil.which("pdftotext"):

@@ -14,8 +14,12 @@ NODE = ROOT / "node_modules"
 VENDOR = ROOT / "static" / "vendor"
 
 FILES = {
-    "bootstrap": ["bootstrap/dist/css/bootstrap.min.css", "bootstrap/dist/css/bootstrap.min.css.map",
-                  "bootstrap/dist/js/bootstrap.bundle.min.js", "bootstrap/dist/js/bootstrap.bundle.min.js.map"],
+    "bootstrap": [
+        "bootstrap/dist/css/bootstrap.min.css",
+        "bootstrap/dist/css/bootstrap.min.css.map",
+        "bootstrap/dist/js/bootstrap.bundle.min.js",
+        "bootstrap/dist/js/bootstrap.bundle.min.js.map",
+    ],
     "bootstrap-icons": ["bootstrap-icons/font/bootstrap-icons.min.css"],
     "htmx": ["htmx.org/dist/htmx.min.js"],
     "echarts": ["echarts/dist/echarts.min.js"],

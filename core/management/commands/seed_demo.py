@@ -26,8 +26,11 @@ class Command(BaseCommand):
     help = "Load the demo city (淄博) with organisations, one account per role and sample data."
 
     def add_arguments(self, parser):
-        parser.add_argument("--password", default=DEFAULT_DEMO_PASSWORD,
-                            help="Password of every demo account (default: %(default)s).")
+        parser.add_argument(
+            "--password",
+            default=DEFAULT_DEMO_PASSWORD,
+            help="Password of every demo account (default: %(default)s).",
+        )
 
     def handle(self, *args, password, **options):
         if settings.PRODUCTION:
@@ -54,7 +57,9 @@ class Command(BaseCommand):
             self._print_logins(context)
 
     def _print_logins(self, context):
-        self.stdout.write(self.style.SUCCESS("Demo city ready. Log in at http://127.0.0.1:8000/accounts/login/"))
+        self.stdout.write(
+            self.style.SUCCESS("Demo city ready. Log in at http://127.0.0.1:8000/accounts/login/")
+        )
         self.stdout.write(f"Password of every demo account: {context.password}")
         width = max((len(u) for u, _r, _o in context.logins), default=10)
         for username, role, organisation in context.logins:

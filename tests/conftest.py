@@ -1,0 +1,96 @@
+"""Shared fixtures: the demo region tree, named personas, and the real services CI provides.
+
+Under CI (CI=true) a missing service fails the run; on a developer's machine the tests that need it
+are skipped with the reason shown in pytest's summary.
+"""
+
+import os
+import shutil
+from dataclasses import dataclass
+
+import pytest
+from django.conf import settings
+
+# Playwright runs an event loop in the test thread; the ORM calls made around it are still sync.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def pytest_configure(config):
+    # Hashing a password with production's 1,000,000 PBKDF2 rounds costs ~0.4 s per persona.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def require_service(available, reason):
+    """Skip (developer machine) or fail (CI) when a real service is missing."""
+    if available:
+        return
+    if IN_CI:
+        pytest.fail(f"CI must provide this: {reason}")
+    pytest.skip(reason)
+
+
+def uses_postgresql():
+    return settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+
+
+@pytest.fixture
+def needs_postgresql():
+    require_service(uses_postgresql(), "needs PostgreSQL: set DATABASE_URL=postgres://...")
+
+
+@pytest.fixture
+def needs_redis():
+    require_service(bool(settings.REDIS_URL), "needs Redis: set REDIS_URL=redis://127.0.0.1:6379/0")
+
+
+@pytest.fixture
+def needs_chromium():
+    require_service(shutil.which("chromium"), "needs Debian's chromium: apt-get install chromium")
+
+
+@pytest.fixture
+def needs_poppler():
+    require_service(shutil.which("pdftotext"), "needs poppler-utils: apt-get install poppler-utils")
+
+
+@dataclass
+class World:
+    """The demo city's regions and organisations, plus the personas that act in it."""
+
+    city: object
+    district_a: object  # 张店区
+    district_b: object  # 淄川区
+    street_a: object  # 车站街道 (张店区)
+    street_b: object  # 公园街道 (张店区)
+    community_a: object  # 华光路社区 (车站街道)
+    community_b: object  # 公园社区 (公园街道)
+    personas: dict
+
+    def __getitem__(self, name):
+        return self.personas[name]
+
+
+PERSONAS = ("anonymous", "clerk_a", "clerk_b", "district", "city", "finance", "leader", "auditor", "sysadmin")
+
+
+@pytest.fixture
+def world(db):
+    from tests.factories import build_world
+
+    return build_world()
+
+
+@pytest.fixture
+def client_for(client, world):
+    """client_for("clerk_a") → a test client logged in as that persona."""
+
+    def login(persona):
+        client.logout()
+        user = world.personas.get(persona)
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return login

@@ -1,0 +1,103 @@
+"""Every URL × every persona → the status it must answer.
+
+A new view ships with its row: ``test_every_url_is_in_the_table`` fails for a URL name missing here.
+Objects are those of street A (车站街道): in scope for clerk A, out of scope (404) for clerk B.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from core.models import Job
+from tests.conftest import PERSONAS
+
+# Persona order:   anon  clerk_a clerk_b district city finance leader auditor sysadmin
+ALL_OK = (302, 200, 200, 200, 200, 200, 200, 200, 200)
+STAFF_ONLY_ADMIN = (302, 302, 302, 302, 302, 302, 302, 302, 200)
+
+# (url name, object, method): statuses in PERSONAS order
+TABLE = {
+    ("login", None, "get"): (200, 302, 302, 302, 302, 302, 302, 302, 302),
+    ("logout", None, "post"): (302, 302, 302, 302, 302, 302, 302, 302, 302),
+    ("password_change", None, "get"): ALL_OK,
+    ("password_change_done", None, "get"): ALL_OK,
+    ("set_language", None, "post"): (302,) * 9,
+    ("healthz", None, "get"): (200,) * 9,
+    ("admin:index", None, "get"): STAFF_ONLY_ADMIN,
+    ("reports:home", None, "get"): ALL_OK,
+    ("org:region_list", None, "get"): ALL_OK,
+    ("org:region_detail", "street_a", "get"): (302, 200, 404, 200, 200, 200, 200, 200, 200),
+    ("org:region_detail", "district_b", "get"): (302, 404, 404, 404, 200, 200, 200, 200, 200),
+    ("org:region_add", None, "get"): (302, 403, 403, 403, 200, 403, 403, 403, 200),
+    ("org:region_edit", "street_a", "get"): (302, 403, 403, 403, 200, 403, 403, 403, 200),
+    ("org:region_delete", "new_community_a", "get"): (302, 403, 403, 403, 200, 403, 403, 403, 200),
+    ("org:region_delete", "new_community_a", "post"): (302, 403, 403, 403, 302, 403, 403, 403, 302),
+    ("org:organisation_list", None, "get"): ALL_OK,
+    ("org:organisation_detail", "office_a", "get"): (302, 200, 404, 200, 200, 200, 200, 200, 200),
+    ("core:auditentry_list", None, "get"): (302, 403, 403, 403, 403, 403, 403, 200, 200),
+    # A job is its creator's own: everybody else gets 404, administrators included.
+    ("core:job_detail", "job_a", "get"): (302, 200, 404, 404, 404, 404, 404, 404, 404),
+    ("core:job_progress", "job_a", "get"): (302, 200, 404, 404, 404, 404, 404, 404, 404),
+    ("core:system_status", None, "get"): (302, 403, 403, 403, 403, 403, 403, 403, 200),
+    ("core:selfcheck_start", None, "post"): (302, 403, 403, 403, 403, 403, 403, 403, 302),
+    ("core:selfcheck_start", None, "get"): (302, 403, 403, 403, 403, 403, 403, 403, 405),
+}
+
+# Django's own admin pages beyond the index answer to Django's admin permissions.
+EXCLUDED_NAMESPACES = {"admin"}
+
+
+def _objects(world):
+    from org.models import Organisation, Region
+
+    new_community = Region.objects.create(
+        code=f"{world.street_a.code}9{Region.objects.count():02d}",
+        name=f"新建社区{Region.objects.count()}",
+        level=Region.Level.COMMUNITY,
+        parent=world.street_a,
+        path="",
+    )
+    new_community.path = new_community.build_path()
+    new_community.save()
+    return {
+        "street_a": world.street_a,
+        "district_b": world.district_b,
+        "new_community_a": new_community,
+        "office_a": Organisation.objects.get(region=world.street_a),
+        "job_a": Job.objects.create(
+            kind="selfcheck", created_by=world["clerk_a"], status=Job.Status.SUCCEEDED
+        ),
+    }
+
+
+def _url_names(resolver=None, namespace=""):
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            if pattern.namespace in EXCLUDED_NAMESPACES:
+                continue
+            yield from _url_names(pattern, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{namespace}{pattern.name}"
+
+
+def test_every_url_is_in_the_table():
+    covered = {name for name, _obj, _method in TABLE}
+    missing = sorted(set(_url_names()) - covered)
+    assert not missing, f"URLs without a row in the permission table: {missing}"
+
+
+@pytest.mark.parametrize(("url_name", "obj", "method"), list(TABLE), ids=lambda v: str(v))
+def test_permission_table(url_name, obj, method, world, client_for):
+    expected = dict(zip(PERSONAS, TABLE[(url_name, obj, method)], strict=True))
+    got = {}
+    for persona in PERSONAS:
+        # Fresh objects for each persona: a POST of the row before may have deleted them.
+        objects = _objects(world) if obj else {}
+        url = reverse(url_name, args=[objects[obj].pk]) if obj else reverse(url_name)
+        client = client_for(persona)
+        response = getattr(client, method)(url)
+        got[persona] = response.status_code
+        if obj == "job_a":
+            Job.objects.all().delete()
+    assert got == expected
