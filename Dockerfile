@@ -1,4 +1,3 @@
-# syntax=docker/dockerfile:1
 # Production image of the renovation portal. See docs/production.md.
 #
 #   docker compose up -d --build        (web, worker and beat all run this image)

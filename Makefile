@@ -7,7 +7,7 @@ UV := .uv/bin/uv
 PY := .venv/bin/python
 MANAGE := $(PY) manage.py
 
-.PHONY: demo test preflight env assets migrate seed run lint format check-deploy messages clean
+.PHONY: demo test preflight env assets migrate seed run lint format messages clean
 
 ## demo: environment, assets, SQLite database, the demo city, then the portal on http://127.0.0.1:8000
 demo: preflight env assets migrate seed run

@@ -22,7 +22,9 @@ def model_snapshot(obj, fields=None):
         value = field.value_from_object(obj)
         if isinstance(field, models.ForeignKey):
             value = str(getattr(obj, field.name)) if value is not None else None
-        elif isinstance(value, Decimal) or not isinstance(value, (str, int, float, bool, list, dict, type(None))):
+        elif isinstance(value, Decimal) or not isinstance(
+            value, (str, int, float, bool, list, dict, type(None))
+        ):
             value = str(value)
         snapshot[field.name] = value
     return snapshot

@@ -52,7 +52,7 @@ def job_dispatch(*, job_id):
         run_job.delay(job_id)
     except Exception:  # kombu raises several unrelated types when Redis is down
         Job.objects.filter(pk=job_id, status=Job.Status.PENDING).update(dispatched_at=None)
-        log.warning("Broker unreachable; job %s stays pending until it can be queued", job_id)
+        log.warning("Broker unreachable; job %s stays pending until it can be queued", job_id, exc_info=True)
 
 
 def job_run(*, job_id):

@@ -5,11 +5,8 @@ from django.contrib.auth import views as auth_views
 from django.utils.translation import gettext as _
 
 from core.audit import audit_record
+from core.http import client_ip
 from core.models import AuditEntry
-
-
-def _client_ip(request):
-    return request.META.get("REMOTE_ADDR") or None
 
 
 class PortalLoginView(auth_views.LoginView):
@@ -21,14 +18,14 @@ class PortalLoginView(auth_views.LoginView):
             actor=self.request.user,
             action=AuditEntry.Action.LOGIN,
             obj=self.request.user,
-            ip=_client_ip(self.request),
+            ip=client_ip(self.request),
         )
         return response
 
     def form_invalid(self, form):
         username = (form.data.get("username") or "")[:150]
         audit_record(
-            actor=None, action=AuditEntry.Action.LOGIN_FAILED, summary=username, ip=_client_ip(self.request)
+            actor=None, action=AuditEntry.Action.LOGIN_FAILED, summary=username, ip=client_ip(self.request)
         )
         return super().form_invalid(form)
 
@@ -39,7 +36,7 @@ class PortalLogoutView(auth_views.LogoutView):
     def post(self, request, *args, **kwargs):
         if request.user.is_authenticated:
             audit_record(
-                actor=request.user, action=AuditEntry.Action.LOGOUT, obj=request.user, ip=_client_ip(request)
+                actor=request.user, action=AuditEntry.Action.LOGOUT, obj=request.user, ip=client_ip(request)
             )
         response = super().post(request, *args, **kwargs)
         messages.info(request, _("You have logged out."))
@@ -53,6 +50,6 @@ class PortalPasswordChangeView(auth_views.PasswordChangeView):
             actor=self.request.user,
             action=AuditEntry.Action.PASSWORD_CHANGE,
             obj=self.request.user,
-            ip=_client_ip(self.request),
+            ip=client_ip(self.request),
         )
         return response

@@ -1,0 +1,112 @@
+"""Background jobs: recorded first, run once, polled by pages; a broker outage loses nothing."""
+
+import pytest
+from django.db import transaction
+
+from config.celery import app as celery_app
+from core import jobs
+from core.models import Job
+
+
+@pytest.fixture
+def eager_tasks(settings):
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = previous
+
+
+def _forget_broker_connections():
+    # What Celery itself does after a fork: the next send connects afresh to conf.broker_url.
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+
+
+@pytest.fixture
+def broker_down():
+    """A real broker address where nothing listens (a closed port), not a mock."""
+    conf = celery_app.conf
+    saved = conf.broker_url, conf.task_always_eager, conf.task_publish_retry_policy
+    conf.broker_url = "redis://127.0.0.1:9/0"
+    conf.task_always_eager = False
+    conf.task_publish_retry_policy = {"max_retries": 1, "interval_start": 0, "interval_step": 0.1}
+    _forget_broker_connections()
+    yield
+    conf.broker_url, conf.task_always_eager, conf.task_publish_retry_policy = saved
+    _forget_broker_connections()
+
+
+def test_selfcheck_job_runs_and_records_its_result(world, eager_tasks, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        job = jobs.job_start(kind="selfcheck", user=world["sysadmin"])
+    job.refresh_from_db()
+    assert job.status == Job.Status.SUCCEEDED, job.message
+    assert job.progress == 100
+    assert job.result["cache"] is True
+    assert job.result["pdf_bytes"] > 1000
+
+
+def test_finished_job_delivered_twice_runs_once(world):
+    job = Job.objects.create(kind="selfcheck", created_by=world["sysadmin"], status=Job.Status.SUCCEEDED)
+    jobs.job_run(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.started_at is None  # untouched
+
+
+def test_failing_job_is_marked_failed_with_its_message(world):
+    @jobs.job_kind("test_fails", "fails")
+    def fails(job, report):
+        report(40, "half way")
+        raise RuntimeError("磁盘已满")
+
+    job = Job.objects.create(kind="test_fails", created_by=world["sysadmin"])
+    jobs.job_run(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.status == Job.Status.FAILED
+    assert job.message == "磁盘已满"
+    assert job.progress == 40
+
+
+def test_unknown_job_kind_is_refused(world):
+    with pytest.raises(ValueError):
+        jobs.job_start(kind="no_such_kind", user=world["sysadmin"])
+
+
+def test_job_queued_while_broker_is_down_stays_pending_and_is_sent_later(
+    world, broker_down, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        job = jobs.job_start(kind="selfcheck", user=world["sysadmin"])
+    job.refresh_from_db()
+    assert job.status == Job.Status.PENDING
+    assert job.dispatched_at is None
+
+    # The broker is back (in-process here): the beat task sends what was left behind.
+    celery_app.conf.task_always_eager = True
+    assert jobs.jobs_dispatch_pending() == 1
+    job.refresh_from_db()
+    assert job.status == Job.Status.SUCCEEDED
+
+
+def test_progress_fragment_polls_until_the_job_finishes(world, client_for):
+    job = Job.objects.create(kind="selfcheck", created_by=world["clerk_a"], progress=30)
+    client = client_for("clerk_a")
+    running = client.get(f"/jobs/{job.pk}/progress/")
+    assert 'hx-trigger="every 1s"' in running.content.decode()
+    assert "HX-Trigger" not in running.headers
+
+    Job.objects.filter(pk=job.pk).update(status=Job.Status.SUCCEEDED, progress=100)
+    finished = client.get(f"/jobs/{job.pk}/progress/")
+    assert "every 1s" not in finished.content.decode()
+    assert finished.headers["HX-Trigger"] == "jobFinished"
+
+
+def test_sysadmin_starts_a_selfcheck_from_the_status_page(world, client_for, eager_tasks):
+    client = client_for("sysadmin")
+    page = client.get("/system/")
+    assert page.status_code == 200
+    with transaction.atomic():
+        response = client.post("/system/selfcheck/")
+    job = Job.objects.get(kind="selfcheck")
+    assert response.status_code == 302
+    assert response["Location"] == job.get_absolute_url()

@@ -1,0 +1,69 @@
+"""PDFs from WeasyPrint with real CJK fonts; only our static files are fetched; a time limit holds."""
+
+import subprocess
+
+import pytest
+
+from core.pdf import BASE_URL, PdfTimeout, _make_fetcher, html_to_pdf, render_pdf
+
+TITLE = "城镇老旧小区改造管理平台系统自检报告"
+
+
+@pytest.fixture
+def selfcheck_pdf(tmp_path, db):
+    class FakeJob:  # the template reads only pk
+        pk = 58
+
+    path = tmp_path / "notice.pdf"
+    path.write_bytes(render_pdf("core/pdf/selfcheck.html", {"job": FakeJob()}))
+    return path
+
+
+def test_chinese_notice_has_its_title_as_real_text(selfcheck_pdf, needs_poppler):
+    text = subprocess.run(["pdftotext", str(selfcheck_pdf), "-"], capture_output=True, text=True).stdout
+    assert TITLE in text.replace(" ", "")
+    assert "自检〔" in text
+
+
+def test_chinese_notice_embeds_a_cjk_font(selfcheck_pdf, needs_poppler):
+    fonts = subprocess.run(["pdffonts", str(selfcheck_pdf)], capture_output=True, text=True).stdout
+    cjk_lines = [line for line in fonts.splitlines() if "CJK" in line]
+    assert cjk_lines, fonts
+    assert all(" yes " in line for line in cjk_lines), "CJK fonts must be embedded"
+
+
+def test_harfbuzz_subsetting_is_available():
+    from core.pdf import harfbuzz_subsetting_available
+    from tests.conftest import require_service
+
+    require_service(harfbuzz_subsetting_available(), "needs libharfbuzz-subset0 (PDFs ~70x slower without)")
+
+
+def test_fetcher_serves_our_static_files():
+    response = _make_fetcher().fetch(BASE_URL + "static/pdf/notice.css")
+    assert b"Noto Serif CJK SC" in response.read()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://example.com/logo.png",
+        "https://portal.invalid/media/secret.pdf",
+        "https://portal.invalid/static/../config/settings.py",
+        "file:///etc/passwd",
+    ],
+)
+def test_fetcher_refuses_everything_else(url):
+    with pytest.raises(ValueError):
+        _make_fetcher().fetch(url)
+
+
+def test_a_document_with_a_foreign_image_still_renders_without_it():
+    pdf = html_to_pdf('<p>通知</p><img src="http://example.com/x.png">')
+    assert pdf.startswith(b"%PDF")
+
+
+def test_rendering_stops_at_the_time_limit():
+    many_pages = "<p>老旧小区改造</p>" * 20000
+    with pytest.raises(PdfTimeout):
+        html_to_pdf(many_pages, timeout=0.5)

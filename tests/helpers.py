@@ -1,0 +1,21 @@
+"""Assertions shared by several test modules."""
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+
+def queries_of(client, url, **params):
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url, params)
+    assert response.status_code == 200, response.status_code
+    return len(captured)
+
+
+def assert_list_queries_constant(client, url, add_rows, **params):
+    """The list renders 1 row and 20 rows with the same number of queries (no N+1)."""
+    queries_of(client, url, **params)  # warm caches: content types, session
+    add_rows(1)
+    with_one = queries_of(client, url, **params)
+    add_rows(19)
+    with_twenty = queries_of(client, url, **params)
+    assert with_one == with_twenty, f"{with_one} queries for 1 row, {with_twenty} for 20"
