@@ -6,10 +6,16 @@ are skipped with the reason shown in pytest's summary.
 
 import os
 import shutil
+import subprocess
+import sys
+import threading
+import time
+import uuid
 from dataclasses import dataclass
 
 import pytest
 from django.conf import settings
+from django.db import connection
 
 # Playwright runs an event loop in the test thread; the ORM calls made around it are still sync.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -94,3 +100,82 @@ def client_for(client, world):
         return client
 
     return login
+
+
+# --- A real Celery worker -------------------------------------------------------------------------
+
+
+def _database_url():
+    db = connection.settings_dict
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
+    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+@pytest.fixture
+def worker(needs_redis, needs_postgresql, transactional_db):
+    """A worker on a queue of its own, so no other worker on this Redis can take our tasks."""
+    queue = f"test-{uuid.uuid4().hex[:12]}"
+    env = {**os.environ, "DATABASE_URL": _database_url(), "REDIS_URL": settings.REDIS_URL}
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "--pool=solo",
+            "--queues",
+            queue,
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "--loglevel=INFO",
+        ],
+        cwd=settings.BASE_DIR,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    deadline = time.monotonic() + 30
+    output = []
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        output.append(line)
+        if " ready." in line:
+            break
+        if process.poll() is not None:
+            pytest.fail("Celery worker exited:\n" + "".join(output))
+    else:
+        process.kill()
+        pytest.fail("Celery worker not ready after 30 s:\n" + "".join(output))
+    # Keep reading the worker's log, or a full pipe would block it.
+    threading.Thread(target=lambda: [None for _line in process.stdout], daemon=True).start()
+
+    from config.celery import app as celery_app
+
+    previous_queue, previous_eager = celery_app.conf.task_default_queue, celery_app.conf.task_always_eager
+    celery_app.conf.task_default_queue = queue
+    celery_app.conf.task_always_eager = False
+    yield process
+    celery_app.conf.task_default_queue, celery_app.conf.task_always_eager = previous_queue, previous_eager
+    process.terminate()
+    try:
+        process.wait(10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+    connection.close()
+
+
+@pytest.fixture
+def jobs_run(request):
+    """Jobs run where the settings say: a real worker when Redis is configured, else in-process."""
+    if settings.REDIS_URL:
+        return request.getfixturevalue("worker")
+    from config.celery import app as celery_app
+
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    request.addfinalizer(lambda: setattr(celery_app.conf, "task_always_eager", previous))
+    return None

@@ -1,5 +1,7 @@
 """Assertions shared by several test modules."""
 
+import time
+
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -19,3 +21,12 @@ def assert_list_queries_constant(client, url, add_rows, **params):
     add_rows(19)
     with_twenty = queries_of(client, url, **params)
     assert with_one == with_twenty, f"{with_one} queries for 1 row, {with_twenty} for 20"
+
+
+def wait_for(predicate, seconds=60):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.2)
+    return False

@@ -1,0 +1,49 @@
+"""Chinese by default whatever the browser says, English on request, and a complete catalogue."""
+
+from pathlib import Path
+
+import polib
+from django.conf import settings
+
+LC = Path(settings.BASE_DIR, "locale", "zh_Hans", "LC_MESSAGES")
+
+
+def test_site_speaks_chinese_to_an_english_browser(db, client):
+    response = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    page = response.content.decode()
+    assert "城镇老旧小区改造管理平台" in page
+    assert '<html lang="zh-hans">' in page
+
+
+def test_language_switch_turns_the_site_english_and_back(db, client):
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/login/"})
+    assert response.status_code == 302
+    assert "Old Compound Renovation Portal" in client.get("/accounts/login/").content.decode()
+    client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/"})
+    assert "城镇老旧小区改造管理平台" in client.get("/accounts/login/").content.decode()
+
+
+def test_time_zone_is_shanghai():
+    assert settings.TIME_ZONE == "Asia/Shanghai" and settings.USE_TZ
+
+
+def test_catalogue_has_no_untranslated_or_fuzzy_entry():
+    catalogue = polib.pofile(str(LC / "django.po"))
+    assert not [e.msgid for e in catalogue.untranslated_entries()]
+    assert not [e.msgid for e in catalogue.fuzzy_entries()]
+
+
+def test_compiled_catalogue_matches_the_source():
+    source = {
+        (e.msgctxt, e.msgid): e.msgstr or e.msgstr_plural.get(0) for e in polib.pofile(str(LC / "django.po"))
+    }
+    compiled = {
+        (e.msgctxt, e.msgid): e.msgstr or e.msgstr_plural.get(0) for e in polib.mofile(str(LC / "django.mo"))
+    }
+    assert source == compiled, "run `make messages` (compilemessages) and commit django.mo"
+
+
+def test_admin_speaks_chinese(world, client_for):
+    page = client_for("sysadmin").get("/admin/").content.decode()
+    assert "站点管理" in page or "管理" in page
+    assert "行政区划" in page
