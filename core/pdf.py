@@ -73,6 +73,9 @@ def _render_in_child(html, conn):
 def html_to_pdf(html, *, timeout=None):
     """Bytes of the PDF laid out from ``html``; raises PdfTimeout after ``timeout`` seconds."""
     timeout = timeout or settings.PDF_TIMEOUT_SECONDS
+    # Importing WeasyPrint takes ~3 s; done once here, every forked child inherits it.
+    import weasyprint  # noqa: F401
+
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
     child = context.Process(target=_render_in_child, args=(html, sender), daemon=True)
