@@ -160,6 +160,9 @@ class User(AbstractUser):
         # Chinese names: family name first, no space.
         return f"{self.last_name}{self.first_name}".strip()
 
+    def get_short_name(self):
+        return self.get_full_name() or self.username
+
     def get_absolute_url(self):
         return reverse("admin:org_user_change", args=[self.pk])
 

@@ -46,10 +46,11 @@ class HomeView(LoginRequiredMixin, TemplateView):
         context.update(
             roles=[role_label(code) for code in sorted(user.role_codes)],
             scope_regions=Region.objects.filter(path__in=user.get_scope_paths() or []),
+            # Only the levels inside the user's scope: a street clerk has no districts to count.
             level_counts=[
-                (label, level_counts.get(value, 0))
+                (label, level_counts[value])
                 for value, label in Region.Level.choices
-                if value >= Region.Level.DISTRICT
+                if value >= Region.Level.DISTRICT and level_counts.get(value)
             ],
             organisation_count=Organisation.objects.restrict(user).count(),
             my_jobs=Job.objects.restrict(user)[:5],

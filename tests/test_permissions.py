@@ -22,6 +22,7 @@ TABLE = {
     ("password_change_done", None, "get"): ALL_OK,
     ("set_language", None, "post"): (302,) * 9,
     ("healthz", None, "get"): (200,) * 9,
+    ("favicon", None, "get"): (301,) * 9,
     ("admin:index", None, "get"): STAFF_ONLY_ADMIN,
     ("reports:home", None, "get"): ALL_OK,
     ("org:region_list", None, "get"): ALL_OK,
