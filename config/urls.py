@@ -1,8 +1,8 @@
 from django.contrib import admin
-from django.templatetags.static import static
-from django.views.generic import RedirectView
 from django.contrib.auth import views as auth_views
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 from django.views.i18n import set_language
 
 from core.views import healthz
