@@ -7,7 +7,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("System")
 
     def ready(self):
-        from . import checks, selfcheck  # noqa: F401  register the system checks and the self-check job
+        from . import checks, imports, selfcheck  # noqa: F401  register system checks and job kinds
         from .navigation import MenuItem, register_menu
 
         register_menu(

@@ -67,3 +67,30 @@ def history_for(obj):
     return AuditEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk)
     ).select_related("actor")
+
+
+def bulk_audit(*, actor, entries, summary="", region_paths=None):
+    """One entry per (object, action, changes) in a single INSERT: imports touch thousands of rows."""
+    if not entries:
+        return []
+    actor_name = actor.get_full_name() or actor.get_username() if actor is not None else ""
+    content_types = {}
+    rows = []
+    for index, (obj, action, changes) in enumerate(entries):
+        model = type(obj)
+        if model not in content_types:
+            content_types[model] = ContentType.objects.get_for_model(model)
+        rows.append(
+            AuditEntry(
+                actor=actor,
+                actor_name=actor_name[:150],
+                action=action,
+                content_type=content_types[model],
+                object_id=str(obj.pk),
+                object_repr=str(obj)[:200],
+                summary=summary[:500],
+                changes=changes,
+                region_path=region_paths[index] if region_paths else "",
+            )
+        )
+    return AuditEntry.objects.bulk_create(rows, batch_size=1000)

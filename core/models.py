@@ -133,3 +133,48 @@ class Job(models.Model):
     @property
     def is_finished(self):
         return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)
+
+
+class ImportBatch(models.Model):
+    """An uploaded spreadsheet: its dry-run findings, then its commit. Only its uploader sees it."""
+
+    class Status(models.TextChoices):
+        CHECKING = "checking", _("checking")
+        CHECKED = "checked", _("checked")
+        COMMITTING = "committing", _("saving")
+        COMMITTED = "committed", _("saved")
+        FAILED = "failed", _("failed")
+
+    kind = models.CharField(_("kind"), max_length=32)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.CASCADE, related_name="+"
+    )
+    original_name = models.CharField(_("file name"), max_length=255)
+    # Kept under MEDIA_ROOT, which is never served directly.
+    file = models.FileField(_("file"), upload_to="imports/%Y/%m/")
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.CHECKING)
+    summary = models.JSONField(_("summary"), default=dict, blank=True)
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    job = models.ForeignKey(
+        Job, verbose_name=_("background job"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    committed_at = models.DateTimeField(_("saved at"), null=True, blank=True)
+
+    objects = RestrictedManager()
+    scope = OwnerScope("created_by")
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return self.original_name
+
+    def get_absolute_url(self):
+        return reverse("core:importbatch_detail", args=[self.pk])
+
+    @property
+    def can_commit(self):
+        return self.status == self.Status.CHECKED and not self.errors and self.summary.get("total", 0) > 0

@@ -11,3 +11,15 @@ urlpatterns = [
     path("system/", views.SystemStatusView.as_view(), name="system_status"),
     path("system/selfcheck/", views.SelfCheckStartView.as_view(), name="selfcheck_start"),
 ]
+
+from . import import_views  # noqa: E402
+
+urlpatterns += [
+    path("imports/<slug:kind>/new/", import_views.ImportStartView.as_view(), name="import_start"),
+    path(
+        "imports/<slug:kind>/template.xlsx", import_views.ImportTemplateView.as_view(), name="import_template"
+    ),
+    path("imports/<int:pk>/", import_views.ImportBatchView.as_view(), name="importbatch_detail"),
+    path("imports/<int:pk>/commit/", import_views.ImportCommitView.as_view(), name="importbatch_commit"),
+    path("imports/<int:pk>/errors.xlsx", import_views.ImportErrorsView.as_view(), name="importbatch_errors"),
+]

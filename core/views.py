@@ -11,9 +11,9 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, connection
 from django.db.models import ProtectedError
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, ListView, TemplateView
@@ -69,8 +69,17 @@ class RestrictedViewMixin(LoginRequiredMixin):
             can_change="edit" in self.portal_actions and can(self.request.user, "change", self.model),
             can_delete="delete" in self.portal_actions and can(self.request.user, "delete", self.model),
             url_prefix=f"{meta.app_label}:{meta.model_name}",
+            list_url=self.list_url(),
         )
         return context
+
+    def list_url(self):
+        """The model's list page, if it has one (buildings are listed on their compound's page)."""
+        meta = self.model._meta
+        try:
+            return reverse(f"{meta.app_label}:{meta.model_name}_list")
+        except NoReverseMatch:
+            return None
 
 
 class ObjectListView(RestrictedViewMixin, ListView):
@@ -81,6 +90,24 @@ class ObjectListView(RestrictedViewMixin, ListView):
     columns = ()
     sort_default = ""
     paginate_by = PAGE_SIZES[0]
+
+    export_kind = ""  # an importer kind: ?export=xlsx|csv downloads the filtered rows in its columns
+
+    def get(self, request, *args, **kwargs):
+        export_format = request.GET.get("export")
+        if self.export_kind and export_format in ("xlsx", "csv"):
+            return self.export(export_format)
+        return super().get(request, *args, **kwargs)
+
+    def export(self, export_format):
+        from .exports import export_response
+
+        return export_response(
+            user=self.request.user,
+            kind=self.export_kind,
+            queryset=self.get_queryset(),
+            export_format=export_format,
+        )
 
     def get_paginate_by(self, queryset):
         try:
@@ -171,11 +198,17 @@ class ObjectEditView(RestrictedViewMixin, FormView):
         kwargs["user"] = self.request.user
         return kwargs
 
+    def service_kwargs(self):
+        """Extra keyword arguments for the services (a parent object, say)."""
+        return {}
+
     def form_valid(self, form):
         instance = self.get_object()
         try:
             if instance is None:
-                obj = type(self).create_service(actor=self.request.user, **form.cleaned_data)
+                obj = type(self).create_service(
+                    actor=self.request.user, **self.service_kwargs(), **form.cleaned_data
+                )
             else:
                 obj = type(self).update_service(
                     actor=self.request.user, instance=instance, **form.cleaned_data
@@ -269,6 +302,14 @@ class JobProgressView(JobDetailView):
         if self.object.is_finished:
             response["HX-Trigger"] = "jobFinished"
         return response
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico on pages without a <link rel="icon"> (the admin's). The
+    static URL is resolved per request: with manifest storage it exists only after collectstatic."""
+    from django.templatetags.static import static
+
+    return HttpResponsePermanentRedirect(static("img/favicon.svg"))
 
 
 def healthz(request):

@@ -7,7 +7,7 @@ from guardian.admin import GuardedModelAdmin
 
 from core.admin import AuditedAdminMixin
 
-from .models import Organisation, Region, User
+from .models import CityPolicy, Organisation, Region, User
 from .roles import role_label
 
 
@@ -71,3 +71,19 @@ class PortalUserAdmin(AuditedAdminMixin, UserAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("organisation").prefetch_related("groups")
+
+
+@admin.register(CityPolicy)
+class CityPolicyAdmin(admin.ModelAdmin):
+    """Read-only here: policies are edited in the portal, whose service recomputes the verdicts."""
+
+    list_display = ("title", "document_number", "city", "effective_from", "built_before")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

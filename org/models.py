@@ -191,3 +191,54 @@ class User(AbstractUser):
         if not hasattr(self, "_role_codes"):
             self._role_codes = set(self.groups.values_list("name", flat=True))
         return self._role_codes
+
+
+class CityPolicy(BaseModel):
+    """A city's renovation policy as data: eligibility cutoff and exclusions, from a dated document."""
+
+    city = models.ForeignKey(
+        Region,
+        verbose_name=_("city"),
+        on_delete=models.PROTECT,
+        related_name="policies",
+        limit_choices_to={"level": Region.Level.CITY},
+    )
+    title = models.CharField(_("policy title"), max_length=200)
+    document_number = models.CharField(
+        _("document number"),
+        max_length=50,
+        help_text=_("The policy document's number, e.g. 淄政办发〔2020〕8号."),
+    )
+    effective_from = models.DateField(_("effective from"))
+    built_before = models.DateField(
+        _("built on or before"),
+        help_text=_("Compounds built after this date are not eligible (most cities: 2000-12-31)."),
+    )
+    exclude_shanty_town_areas = models.BooleanField(
+        _("exclude shanty-town redevelopment areas"), default=True
+    )
+    exclude_self_built_housing = models.BooleanField(_("exclude self-built housing"), default=True)
+
+    scope = RegionScope("city__path")
+
+    class Meta:
+        verbose_name = _("city policy")
+        verbose_name_plural = _("city policies")
+        ordering = ["city__path", "-effective_from", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["city", "effective_from"], name="one_policy_per_city_and_day"),
+        ]
+
+    def __str__(self):
+        return f"{self.title}（{self.document_number}）"
+
+    def get_absolute_url(self):
+        return reverse("org:citypolicy_detail", args=[self.pk])
+
+    @classmethod
+    def in_force(cls, city, on=None):
+        """The policy of ``city`` in force on ``on`` (today by default), or None."""
+        from django.utils import timezone
+
+        on = on or timezone.localdate()
+        return cls.objects.filter(city=city, effective_from__lte=on).order_by("-effective_from").first()

@@ -26,7 +26,14 @@ class Role:
     permissions: tuple
 
 
-READ_ORG = ("org.view_region", "org.view_organisation", "core.view_job")
+# Jobs and imports are their owner's own (OwnerScope); the permission only opens the pages.
+READ_ORG = ("org.view_region", "org.view_organisation", "core.view_job", "core.view_importbatch")
+READ_REGISTRY = ("projects.view_compound", "projects.view_building")
+KEEP_REGISTRY = (
+    *READ_REGISTRY, "projects.add_compound", "projects.change_compound",
+    "projects.add_building", "projects.change_building", "projects.delete_building",
+)  # fmt: skip
+POLICY_ADMIN = ("org.view_citypolicy", "org.add_citypolicy", "org.change_citypolicy", "org.delete_citypolicy")
 
 ROLES = {
     role.code: role
@@ -35,51 +42,50 @@ ROLES = {
             CITY_STAFF,
             _("City bureau staff"),
             _("Keeps the compound database and follows every project of the city."),
-            (*READ_ORG, "org.add_region", "org.change_region", "org.delete_region"),
+            (*READ_ORG, "org.add_region", "org.change_region", "org.delete_region", *POLICY_ADMIN,
+             *KEEP_REGISTRY, "projects.delete_compound"),
         ),
         Role(
             DISTRICT_STAFF,
             _("District staff"),
             _("Responsible for the projects of one district or county."),
-            READ_ORG,
+            (*READ_ORG, *KEEP_REGISTRY, "projects.delete_compound"),
         ),
         Role(
             STREET_CLERK,
             _("Street clerk"),
             _("Surveys residents and declares candidates for one street or town."),
-            READ_ORG,
+            (*READ_ORG, *KEEP_REGISTRY),
         ),
         Role(
             DEPT_REVIEWER,
             _("Department reviewer"),
             _("Reviews and pays for a department (finance, development and reform, ...)."),
-            READ_ORG,
+            (*READ_ORG, *READ_REGISTRY),
         ),
-        Role(LEADER, _("Leader"), _("Reads everything in the region; changes nothing."), READ_ORG),
-        Role(AUDITOR, _("Auditor"), _("Read-only, plus the audit log."), (*READ_ORG, "core.view_auditentry")),
+        Role(
+            LEADER,
+            _("Leader"),
+            _("Reads everything in the region; changes nothing."),
+            (*READ_ORG, *READ_REGISTRY, "org.view_citypolicy"),
+        ),
+        Role(
+            AUDITOR,
+            _("Auditor"),
+            _("Read-only, plus the audit log."),
+            (*READ_ORG, *READ_REGISTRY, "org.view_citypolicy", "core.view_auditentry"),
+        ),
         Role(
             SYSADMIN,
             _("System administrator"),
             _("Manages regions, organisations and users in the administration site."),
-            (
-                *READ_ORG,
-                "org.add_region",
-                "org.change_region",
-                "org.delete_region",
-                "org.add_organisation",
-                "org.change_organisation",
-                "org.delete_organisation",
-                "org.view_user",
-                "org.add_user",
-                "org.change_user",
-                "org.delete_user",
-                "auth.view_group",
-                "core.view_auditentry",
-                "core.view_system_status",
-            ),
+            (*READ_ORG, "org.add_region", "org.change_region", "org.delete_region",
+             "org.add_organisation", "org.change_organisation", "org.delete_organisation",
+             "org.view_user", "org.add_user", "org.change_user", "org.delete_user",
+             "auth.view_group", "core.view_auditentry", "core.view_system_status", *POLICY_ADMIN),
         ),
     )
-}
+}  # fmt: skip
 
 
 def role_label(code):

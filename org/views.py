@@ -4,10 +4,10 @@ from django.utils.translation import gettext_lazy as _
 
 from core.views import Column, ObjectDeleteView, ObjectDetailView, ObjectEditView, ObjectListView
 
-from . import services
+from . import policy, services
 from .filters import OrganisationFilter, RegionFilter
-from .forms import RegionForm
-from .models import Organisation, Region
+from .forms import CityPolicyForm, RegionForm
+from .models import CityPolicy, Organisation, Region
 
 
 class RegionListView(ObjectListView):
@@ -79,3 +79,41 @@ class OrganisationDetailView(ObjectDetailView):
 
     def base_queryset(self):
         return super().base_queryset().select_related("region")
+
+
+class CityPolicyListView(ObjectListView):
+    model = CityPolicy
+    columns = (
+        Column(_("policy title"), "title", link=True),
+        Column(_("document number"), "document_number"),
+        Column(_("city"), "city"),
+        Column(_("effective from"), "effective_from", sort="effective_from"),
+        Column(_("built on or before"), "built_before"),
+    )
+
+    def base_queryset(self):
+        return super().base_queryset().select_related("city")
+
+
+class CityPolicyDetailView(ObjectDetailView):
+    model = CityPolicy
+    fields = (
+        "city", "title", "document_number", "effective_from", "built_before", "exclude_shanty_town_areas",
+        "exclude_self_built_housing",
+    )  # fmt: skip
+
+    def base_queryset(self):
+        return super().base_queryset().select_related("city")
+
+
+class CityPolicyEditView(ObjectEditView):
+    model = CityPolicy
+    form_class = CityPolicyForm
+    create_service = policy.citypolicy_create
+    update_service = policy.citypolicy_update
+
+
+class CityPolicyDeleteView(ObjectDeleteView):
+    model = CityPolicy
+    delete_service = policy.citypolicy_delete
+    success_url_name = "org:citypolicy_list"

@@ -5,3 +5,18 @@ from django.utils.translation import gettext_lazy as _
 class ProjectsConfig(AppConfig):
     name = "projects"
     verbose_name = _("Renovation projects")
+
+    def ready(self):
+        from core.navigation import MenuItem, register_menu
+
+        from . import jobs  # noqa: F401  registers the import and eligibility jobs
+
+        register_menu(
+            MenuItem(
+                _("Compounds"),
+                "projects:compound_list",
+                model="projects.Compound",
+                order=10,
+                icon="bi-houses",
+            ),
+        )

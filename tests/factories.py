@@ -1,7 +1,11 @@
 """Small factories. The region tree is the demo fixture's, so tests and the demo agree."""
 
-from django.contrib.auth.models import Group
+from itertools import count
 
+from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
+
+from core.models import ImportBatch
 from org.demo import build_regions, load_fixture
 from org.models import Organisation, Region, User
 from org.roles import AUDITOR, CITY_STAFF, DEPT_REVIEWER, DISTRICT_STAFF, LEADER, STREET_CLERK, SYSADMIN
@@ -58,3 +62,30 @@ def build_world():
         community_b=region("公园社区", street_b),
         personas=personas,
     )
+
+
+_serial = count(1)
+
+
+def compound_in(community, **fields):
+    """A compound saved directly (services are tested on their own)."""
+    from projects.models import Compound
+
+    n = next(_serial)
+    city = Region.objects.get(code=community.path.split("/")[1])
+    values = {
+        "name": f"测试小区{n}", "code": f"T-{n:05d}", "year_built": 1995, "floor_area": "12000.00",
+        "building_count": 4, "household_count": 120, "city": city, "community": community,
+    }  # fmt: skip
+    values.update(fields)
+    return Compound.objects.create(**values)
+
+
+def import_batch(user, kind="compounds", content=None, name="upload.xlsx", **fields):
+    from core.spreadsheets import write_xlsx
+
+    content = content or write_xlsx(["小区名称"], [["华光路小区"]])
+    batch = ImportBatch(kind=kind, created_by=user, original_name=name, **fields)
+    batch.file.save(name, ContentFile(content), save=False)
+    batch.save()
+    return batch

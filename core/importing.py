@@ -1,0 +1,295 @@
+"""The import engine: columns declared per kind, a dry run that reports every problem with its row,
+column and a Chinese message, and a commit that saves the whole file or nothing.
+
+An app defines an ``Importer`` subclass per kind (``compounds``, ``buildings``...) and registers it
+with ``@register_importer``; pages, jobs and the ``import_data``/``export_data`` commands find it
+by its kind. Importers parse cells themselves (no per-row ``full_clean()``): ten thousand rows must
+check in about the time openpyxl needs to read them.
+"""
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .spreadsheets import SpreadsheetError, Table, read_table, unescape_formula
+
+_IMPORTERS = {}
+
+
+def register_importer(cls):
+    _IMPORTERS[cls.kind] = cls
+    return cls
+
+
+def importer_for(kind):
+    try:
+        return _IMPORTERS[kind]
+    except KeyError:
+        raise LookupError(f"No importer for {kind!r}; known: {', '.join(sorted(_IMPORTERS))}") from None
+
+
+def importer_kinds():
+    return sorted(_IMPORTERS)
+
+
+class CellError(Exception):
+    """A cell's value is wrong; the message names what was expected."""
+
+
+# --- cell parsers ------------------------------------------------------------------------------
+
+
+def text(value, max_length=None):
+    value = unescape_formula(value)
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # a code typed as a number comes back as 101.0
+    value = str(value).strip()
+    if max_length and len(value) > max_length:
+        raise CellError(
+            _("At most %(n)d characters (this has %(len)d).") % {"n": max_length, "len": len(value)}
+        )
+    return value
+
+
+def integer(value, minimum=None, maximum=None):
+    if value is None or value == "":
+        return None
+    try:
+        number = Decimal(str(value).replace(",", "").strip())
+    except InvalidOperation:
+        raise CellError(_("“%(value)s” is not a whole number.") % {"value": value}) from None
+    if number != number.to_integral_value():
+        raise CellError(_("“%(value)s” is not a whole number.") % {"value": value})
+    number = int(number)
+    if minimum is not None and number < minimum:
+        raise CellError(_("Must be at least %(n)s.") % {"n": minimum})
+    if maximum is not None and number > maximum:
+        raise CellError(_("Must be at most %(n)s.") % {"n": maximum})
+    return number
+
+
+def decimal(value, places=2, minimum=None, maximum=None, exclusive_minimum=False):
+    if value is None or value == "":
+        return None
+    try:
+        number = Decimal(str(value).replace(",", "").strip())
+    except InvalidOperation:
+        raise CellError(_("“%(value)s” is not a number.") % {"value": value}) from None
+    if not number.is_finite():
+        raise CellError(_("“%(value)s” is not a number.") % {"value": value})
+    number = number.quantize(Decimal(1).scaleb(-places))
+    if minimum is not None and (number <= minimum if exclusive_minimum else number < minimum):
+        message = _("Must be greater than %(n)s.") if exclusive_minimum else _("Must be at least %(n)s.")
+        raise CellError(message % {"n": minimum})
+    if maximum is not None and number > maximum:
+        raise CellError(_("Must be at most %(n)s.") % {"n": maximum})
+    return number
+
+
+YES = {"是", "yes", "y", "true", "1", "√", "有"}
+NO = {"否", "no", "n", "false", "0", "", "无"}
+
+
+def boolean(value):
+    word = str(value if value is not None else "").strip().lower()
+    if isinstance(value, (int, float)) and value in (0, 1):
+        return bool(value)
+    if word in YES:
+        return True
+    if word in NO:
+        return False
+    raise CellError(_("Write 是 or 否."))
+
+
+def choice(value, choices):
+    """``choices`` maps the label written in the file (Chinese) to the stored value."""
+    label = text(value)
+    if label in choices:
+        return choices[label]
+    if label in choices.values():  # the stored code is accepted too
+        return label
+    raise CellError(
+        _("“%(value)s” is not one of: %(options)s.") % {"value": label, "options": "、".join(choices)}
+    )
+
+
+# --- the engine --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of the template: its header, whether it must be filled, how to read and write it."""
+
+    header: str
+    key: str
+    required: bool = False
+    parse: object = text  # parse(value) -> python value, raises CellError
+    choices: dict = None  # label -> stored value; shown as a drop-down in the template
+    example: object = ""
+    width: int = 14
+    help: str = ""
+
+
+@dataclass
+class RowError:
+    row: int
+    column: str
+    message: str
+
+    def as_dict(self):
+        return {"row": self.row, "column": self.column, "message": str(self.message)}
+
+
+@dataclass
+class ImportReport:
+    """What a dry run found, or what a commit did."""
+
+    total: int = 0
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected_rows: set = field(default_factory=set)
+    errors: list = field(default_factory=list)
+    committed: bool = False
+
+    @property
+    def rejected(self):
+        return len(self.rejected_rows)
+
+    @property
+    def ok(self):
+        return not self.errors
+
+    def add_error(self, row, column, message):
+        self.errors.append(RowError(row, column, str(message)))
+        self.rejected_rows.add(row)
+
+    def summary(self):
+        return {
+            "total": self.total,
+            "new": self.new,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "rejected": self.rejected,
+            "committed": self.committed,
+        }
+
+
+FILE_LEVEL = gettext_lazy("(file)")
+
+
+class Importer(ABC):
+    """Base class of one kind of import. Subclasses set ``kind``, ``label``, ``model`` and
+    ``columns``, and implement ``plan(rows, report)`` and ``save(plan)``."""
+
+    kind = ""
+    label = ""
+    model = None
+    columns = ()
+
+    def __init__(self, user):
+        self.user = user
+
+    # The engine ----------------------------------------------------------------------------
+
+    def run(self, table, *, commit, progress=None):
+        """Check every row; with ``commit`` and no error, save the whole file in one transaction."""
+        report = ImportReport(total=len(table.rows))
+        positions = self.match_headers(table.headers)
+        parsed = self.parse_rows(table, positions, report)
+        if progress:
+            progress(40, _("Rows read, checking them against the database"))
+        plan = self.plan(parsed, report)
+        if progress:
+            progress(70, _("Checked"))
+        if commit and report.ok:
+            with transaction.atomic():
+                self.save(plan, report)
+            report.committed = True
+        return report
+
+    def match_headers(self, headers):
+        """Column key → position in the file; unknown, missing or repeated headers are fatal."""
+        by_header = {column.header: column for column in self.columns}
+        positions, unknown, seen = {}, [], set()
+        for index, header in enumerate(headers):
+            header = str(header).strip()
+            if header in seen:
+                raise SpreadsheetError(_("The column “%(header)s” appears twice.") % {"header": header})
+            seen.add(header)
+            column = by_header.get(header)
+            if column is None:
+                unknown.append(header)
+            else:
+                positions[column.key] = index
+        if unknown:
+            raise SpreadsheetError(
+                _("Unknown columns: %(columns)s. Use the headers of the template.")
+                % {"columns": "、".join(unknown)}
+            )
+        missing = [c.header for c in self.columns if c.required and c.key not in positions]
+        if missing:
+            raise SpreadsheetError(_("Missing columns: %(columns)s.") % {"columns": "、".join(missing)})
+        return positions
+
+    def parse_rows(self, table, positions, report):
+        """[(row number, {key: value})] for rows whose cells all parse; errors go to the report."""
+        parsed = []
+        columns = [(c, positions[c.key]) for c in self.columns if c.key in positions]
+        for index, row in enumerate(table.rows):
+            number = Table.row_number(index)
+            values, ok = {}, True
+            for column, position in columns:
+                raw = row[position]
+                if column.required and (raw is None or str(raw).strip() == ""):
+                    report.add_error(number, column.header, _("Required."))
+                    ok = False
+                    continue
+                try:
+                    values[column.key] = (
+                        choice(raw, column.choices)
+                        if column.choices and raw is not None
+                        else column.parse(raw)
+                    )
+                except CellError as error:
+                    report.add_error(number, column.header, str(error))
+                    ok = False
+            if ok:
+                parsed.append((number, values))
+        return parsed
+
+    # To be written per kind ------------------------------------------------------------------
+
+    @abstractmethod
+    def plan(self, rows, report):
+        """Match rows to existing objects, check scope and uniqueness, count new/updated/unchanged."""
+
+    @abstractmethod
+    def save(self, plan, report):
+        """Write what ``plan`` decided (bulk inserts and updates), with audit entries."""
+
+    @abstractmethod
+    def export_rows(self, queryset):
+        """Rows for ``queryset`` in the column order of the template (export → edit → import)."""
+
+
+def import_file(importer, data, filename, *, commit, progress=None):
+    """Read and run; a SpreadsheetError becomes a report with one file-level error."""
+    try:
+        table = read_table(
+            data, filename, max_bytes=settings.IMPORT_MAX_BYTES, max_rows=settings.IMPORT_MAX_ROWS
+        )
+        if progress:
+            progress(20, _("File read"))
+        return importer.run(table, commit=commit, progress=progress)
+    except SpreadsheetError as error:
+        report = ImportReport()
+        report.add_error(0, str(FILE_LEVEL), str(error))
+        return report

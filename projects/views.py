@@ -1,0 +1,131 @@
+"""Pages of the compound registry: the generic views of core, configured."""
+
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
+
+from core.permissions import can
+from core.views import Column, ObjectDeleteView, ObjectDetailView, ObjectEditView, ObjectListView
+from org.models import CityPolicy
+
+from . import services
+from .eligibility import explanation
+from .filters import CompoundFilter
+from .forms import BuildingForm, CompoundForm
+from .models import Building, Compound
+from .selectors import compound_totals, compounds_for_list
+
+
+class CompoundListView(ObjectListView):
+    model = Compound
+    template_name = "projects/compound_list.html"
+    filterset_class = CompoundFilter
+    export_kind = "compounds"
+    columns = (
+        Column(_("name"), "name", link=True, sort="name"),
+        Column(_("compound code"), "code", sort="code"),
+        Column(_("district or county"), "community.parent.parent.name", sort="community__path"),
+        Column(_("street or town"), "community.parent.name"),
+        Column(_("community"), "community.name"),
+        Column(_("year built"), "year_built", sort="year_built", numeric=True),
+        Column(_("households"), "household_count", sort="household_count", numeric=True),
+        Column(_("buildings"), "building_count", sort="building_count", numeric=True),
+        Column(_("floor area (m²)"), "floor_area", sort="floor_area", numeric=True),
+        Column(_("eligibility"), "get_eligibility_display", sort="eligibility"),
+        Column(_("pipeline pool"), "get_pool_display", sort="pool"),
+    )
+
+    def base_queryset(self):
+        return compounds_for_list(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["totals"] = compound_totals(self.object_list)
+        context["can_import"] = can(self.request.user, "add", Compound) and can(
+            self.request.user, "change", Compound
+        )
+        return context
+
+
+class CompoundDetailView(ObjectDetailView):
+    model = Compound
+    template_name = "projects/compound_detail.html"
+    fields = (
+        "code", "address", "year_built", "floor_area", "building_count", "household_count", "max_storeys",
+        "property_management", "origin", "in_shanty_town_area", "self_built", "pool", "longitude", "latitude",
+        "notes",
+    )  # fmt: skip
+
+    def base_queryset(self):
+        return super().base_queryset().select_related("community__parent__parent", "city")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        compound = self.object
+        policy = CityPolicy.in_force(compound.city)
+        context.update(
+            policy=policy,
+            eligibility_explanation=explanation(compound, policy),
+            buildings=Building.objects.restrict(self.request.user).filter(compound=compound),
+            can_change_buildings=can(self.request.user, "change", Building),
+            can_add_buildings=can(self.request.user, "add", Building),
+            can_delete_buildings=can(self.request.user, "delete", Building),
+        )
+        return context
+
+
+class CompoundEditView(ObjectEditView):
+    model = Compound
+    form_class = CompoundForm
+    create_service = services.compound_create
+    update_service = services.compound_update
+
+
+class CompoundDeleteView(ObjectDeleteView):
+    model = Compound
+    delete_service = services.compound_delete
+    success_url_name = "projects:compound_list"
+
+
+class BuildingCreateView(ObjectEditView):
+    """A building is added from its compound's page; the compound must be in the user's scope."""
+
+    model = Building
+    form_class = BuildingForm
+    create_service = services.building_create
+
+    def get_compound(self):
+        if not hasattr(self, "_compound"):
+            self._compound = get_object_or_404(
+                Compound.objects.restrict(self.request.user, "change"), pk=self.kwargs["compound_pk"]
+            )
+        return self._compound
+
+    def get_object(self):
+        return None  # always a new building
+
+    def service_kwargs(self):
+        return {"compound": self.get_compound()}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["parent"] = self.get_compound()
+        return context
+
+
+class BuildingEditView(ObjectEditView):
+    model = Building
+    form_class = BuildingForm
+    update_service = services.building_update
+
+
+class BuildingDeleteView(ObjectDeleteView):
+    model = Building
+    delete_service = services.building_delete
+    success_url_name = "projects:compound_list"
+
+    def post(self, request, *args, **kwargs):
+        compound_url = self.get_object().compound.get_absolute_url()
+        response = super().post(request, *args, **kwargs)
+        if response.status_code == 302:
+            response["Location"] = compound_url
+        return response
