@@ -22,9 +22,10 @@ def model_snapshot(obj, fields=None):
         value = field.value_from_object(obj)
         if isinstance(field, models.ForeignKey):
             value = str(getattr(obj, field.name)) if value is not None else None
-        elif isinstance(value, Decimal) or not isinstance(
-            value, (str, int, float, bool, list, dict, type(None))
-        ):
+        elif isinstance(field, models.DecimalField) and value is not None:
+            # As stored: 12000 typed in a form and 12000.00 read back are the same value.
+            value = str(Decimal(value).quantize(Decimal(1).scaleb(-field.decimal_places)))
+        elif not isinstance(value, (str, int, float, bool, list, dict, type(None))):
             value = str(value)
         snapshot[field.name] = value
     return snapshot

@@ -163,7 +163,10 @@ class ImportErrorsView(BatchMixin, View):
         for error in batch.errors:
             by_row[error["row"]].append(f"{error['column']}：{error['message']}")
         headers = [_("Errors"), *table.headers]
-        rows = [["；".join(by_row.get(i + 2, [])), *row] for i, row in enumerate(table.rows)]
+        # Blank rows come back too, so every row stands at its number in the uploaded file.
+        by_number = dict(zip(table.numbers, table.rows, strict=True))
+        last = table.numbers[-1] if table.numbers else 1
+        rows = [["；".join(by_row.get(n, [])), *by_number.get(n, ())] for n in range(2, last + 1)]
         stem = batch.original_name.rsplit(".", 1)[0]
         content = write_xlsx(headers, rows, widths=[60])
         return attachment(content, f"{stem}-错误标注.xlsx", XLSX)

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .spreadsheets import SpreadsheetError, Table, read_table, unescape_formula
+from .spreadsheets import SpreadsheetError, read_table, unescape_formula
 
 _IMPORTERS = {}
 
@@ -243,8 +243,7 @@ class Importer(ABC):
         """[(row number, {key: value})] for rows whose cells all parse; errors go to the report."""
         parsed = []
         columns = [(c, positions[c.key]) for c in self.columns if c.key in positions]
-        for index, row in enumerate(table.rows):
-            number = Table.row_number(index)
+        for number, row in zip(table.numbers, table.rows, strict=True):
             values, ok = {}, True
             for column, position in columns:
                 raw = row[position]

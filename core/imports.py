@@ -1,5 +1,8 @@
 """Services of spreadsheet imports: record the upload, check it, commit it (inline or as a job)."""
 
+import io
+import zipfile
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
@@ -13,6 +16,7 @@ from .importing import import_file, importer_for
 from .jobs import job_kind, job_start
 from .models import AuditEntry, ImportBatch
 from .permissions import can
+from .spreadsheets import XLSX_MAGIC, first_sheet_xml
 
 
 def importer_allowed(user, kind):
@@ -21,17 +25,12 @@ def importer_allowed(user, kind):
 
 
 def estimate_rows(data, filename):
-    """A cheap row count to decide between inline and background work (no full parse)."""
-    if data.startswith(b"PK"):
-        import io
-
-        from openpyxl import load_workbook
-
+    """A cheap row count to decide between inline and background work (no full parse): the
+    <row> elements of the first sheet (the workbook's dimension tag is often missing or wrong)."""
+    if data.startswith(XLSX_MAGIC):
         try:
-            workbook = load_workbook(io.BytesIO(data), read_only=True)
-            rows = workbook.worksheets[0].max_row or 0
-            workbook.close()
-            return rows
+            archive = zipfile.ZipFile(io.BytesIO(data))
+            return archive.read(first_sheet_xml(archive)).count(b"<row ")
         except Exception:  # a damaged file is reported by the real read
             return 0
     return data.count(b"\n")

@@ -28,14 +28,23 @@ class SpreadsheetError(Exception):
 
 @dataclass
 class Table:
-    """A sheet's header and data rows; ``rows[i]`` is spreadsheet row ``i + 2``."""
+    """A sheet's header and its non-empty data rows; ``numbers[i]`` is the row number of
+    ``rows[i]`` in the spreadsheet (blank rows in between are skipped, their numbers are not)."""
 
     headers: list
     rows: list = field(default_factory=list)
+    numbers: list = field(default_factory=list)
 
-    @staticmethod
-    def row_number(index):
-        return index + 2
+
+def _numbered(rows, width):
+    """Data rows cut or padded to the header's width, without the empty ones, with their row numbers."""
+    kept, numbers = [], []
+    for number, row in enumerate(rows, start=2):
+        row = tuple(row[:width]) + (None,) * (width - len(row))
+        if any(v is not None for v in row):
+            kept.append(row)
+            numbers.append(number)
+    return kept, numbers
 
 
 def escape_formula(value):
@@ -114,11 +123,6 @@ def _clean(value):
     return value
 
 
-def _trim(rows):
-    """Drop the empty rows (Excel often keeps formatted blank rows at the end)."""
-    return [row for row in rows if any(v is not None for v in row)]
-
-
 def _read_csv(data):
     if b"\x00" in data[:4096]:
         raise SpreadsheetError(_("This is not a spreadsheet. Upload an .xlsx file or a CSV file."))
@@ -139,17 +143,18 @@ def _read_csv(data):
         rows = [tuple(_clean(v) for v in row) for row in reader]
     except csv.Error as error:
         raise SpreadsheetError(_("The CSV file is damaged: %(error)s") % {"error": error}) from error
-    rows = _trim(rows)
-    if not rows:
-        raise SpreadsheetError(_("The file is empty."))
+    if not rows or not any(v is not None for v in rows[0]):
+        raise SpreadsheetError(
+            _("The file is empty.")
+            if not rows
+            else _("The first row must hold the column headers, but it is empty.")
+        )
     headers = [h or "" for h in rows[0]]
-    width = len(headers)
-    return Table(
-        headers=headers, rows=[tuple(row[:width]) + (None,) * (width - len(row)) for row in rows[1:]]
-    )
+    data, numbers = _numbered(rows[1:], len(headers))
+    return Table(headers=headers, rows=data, numbers=numbers)
 
 
-def _first_sheet_xml(archive):
+def first_sheet_xml(archive):
     """The part name of the workbook's first sheet (usually xl/worksheets/sheet1.xml)."""
     names = [n for n in archive.namelist() if n.startswith("xl/worksheets/sheet") and n.endswith(".xml")]
     if not names:
@@ -164,7 +169,7 @@ def _scan_sheet_xml(data):
     reports neither. A byte scan of the sheet's XML costs little next to parsing it."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-        xml = archive.read(_first_sheet_xml(archive))
+        xml = archive.read(first_sheet_xml(archive))
     except (zipfile.BadZipFile, KeyError, OSError, EOFError) as error:
         raise SpreadsheetError(
             _("The file is damaged and cannot be opened. Save it again in Excel or WPS and retry.")
@@ -193,25 +198,29 @@ def _read_xlsx(data):
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
         sheet = workbook.worksheets[0]
-        rows = _trim(tuple(_clean(v) for v in row) for row in sheet.iter_rows(values_only=True))
+        rows = [tuple(_clean(v) for v in row) for row in sheet.iter_rows(values_only=True)]
         workbook.close()
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as error:
         raise SpreadsheetError(
             _("The file is damaged and cannot be opened. Save it again in Excel or WPS and retry.")
         ) from error
-    if not rows:
-        raise SpreadsheetError(_("The file is empty."))
+    if not rows or not any(v is not None for v in rows[0]):
+        raise SpreadsheetError(
+            _("The file is empty.")
+            if not rows
+            else _("The first row must hold the column headers, but it is empty.")
+        )
     headers = [str(h) if h is not None else "" for h in rows[0]]
     while headers and not headers[-1]:
         headers.pop()
     width = len(headers)
-    data_rows = [tuple(row[:width]) + (None,) * (width - len(row)) for row in rows[1:]]
-    for index, row in enumerate(rows[1:]):
+    for number, row in enumerate(rows[1:], start=2):
         if any(v is not None for v in row[width:]):
             raise SpreadsheetError(
-                _("Row %(row)d has values beyond the last column with a header.") % {"row": index + 2}
+                _("Row %(row)d has values beyond the last column with a header.") % {"row": number}
             )
-    return Table(headers=headers, rows=_trim(data_rows))
+    data_rows, numbers = _numbered(rows[1:], width)
+    return Table(headers=headers, rows=data_rows, numbers=numbers)
 
 
 # --- writing ---------------------------------------------------------------------------------------

@@ -42,6 +42,10 @@ class CompoundFilter(django_filters.FilterSet):
         self.filters["district"].queryset = regions.filter(level=Region.Level.DISTRICT)
         self.filters["street"].queryset = regions.filter(level=Region.Level.STREET)
         self.filters["community"].queryset = regions.filter(level=Region.Level.COMMUNITY)
+        # A clerk's scope holds no district: a filter with nothing to choose is only noise.
+        for name in ("district", "street"):
+            if not self.filters[name].queryset.exists():
+                del self.filters[name]
         for name in ("year_from", "year_to"):
             self.form.fields[name].widget = forms.NumberInput(attrs={"min": 1949, "max": 2100})
 

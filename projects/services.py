@@ -41,6 +41,11 @@ def _check_year(year_built):
 
 def _finish(compound):
     compound.city = city_of(compound.community)
+    if (
+        compound.code
+        and Compound.objects.filter(city=compound.city, code=compound.code).exclude(pk=compound.pk).exists()
+    ):
+        raise ValidationError({"code": _("Another compound of the city already has this code.")})
     compound.eligibility = verdict(compound, CityPolicy.in_force(compound.city))
     compound.full_clean()
     compound.save()
