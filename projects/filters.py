@@ -38,16 +38,43 @@ class CompoundFilter(django_filters.FilterSet):
 
     def __init__(self, *args, request=None, **kwargs):
         super().__init__(*args, request=request, **kwargs)
-        regions = Region.objects.restrict(request.user) if request else Region.objects.none()
-        self.filters["district"].queryset = regions.filter(level=Region.Level.DISTRICT)
-        self.filters["street"].queryset = regions.filter(level=Region.Level.STREET)
-        self.filters["community"].queryset = regions.filter(level=Region.Level.COMMUNITY)
-        # A clerk's scope holds no district: a filter with nothing to choose is only noise.
-        for name in ("district", "street"):
-            if not self.filters[name].queryset.exists():
-                del self.filters[name]
+        self._cascade_region_choices(
+            Region.objects.restrict(request.user) if request else Region.objects.none()
+        )
         for name in ("year_from", "year_to"):
             self.form.fields[name].widget = forms.NumberInput(attrs={"min": 1949, "max": 2100})
+
+    def _cascade_region_choices(self, regions):
+        """District → street → community, each offered only once the level above is chosen (or the
+        user's area leaves no choice): a province has thousands of communities, and a select with
+        all of them would weigh more than the page."""
+        levels = (
+            ("district", Region.Level.DISTRICT, None),
+            ("street", Region.Level.STREET, "district"),
+            ("community", Region.Level.COMMUNITY, "street"),
+        )
+        offered_above, waiting = 0, False
+        for name, level, above in levels:
+            queryset = regions.filter(level=level)
+            chosen_above = self.data.get(above) if above else None
+            if chosen_above and str(chosen_above).isdigit():
+                queryset = queryset.filter(parent_id=int(chosen_above))
+                waiting = False
+            elif (waiting or offered_above > 1) and not self.data.get(name):
+                waiting = True  # the level above must be chosen first
+                del self.filters[name]
+                continue
+            offered_above = queryset.count()
+            if offered_above == 0 or (
+                level != Region.Level.COMMUNITY and offered_above == 1 and not self.data.get(name)
+            ):
+                del self.filters[name]  # nothing to choose, or one option that changes nothing
+                continue
+            self.filters[name].queryset = queryset
+            # Choosing a district reloads the page with its streets, and so on down.
+            self.filters[name].extra["widget"] = forms.Select(
+                attrs={"data-autosubmit": "", "data-clears": _below(name)}
+            )
 
     def search(self, queryset, name, value):
         # __contains (not __icontains): Chinese has no case, and it can use the trigram index.
@@ -55,3 +82,7 @@ class CompoundFilter(django_filters.FilterSet):
 
     def under_region(self, queryset, name, value):
         return queryset.filter(community__path__startswith=value.path)
+
+
+def _below(name):
+    return {"district": "street community", "street": "community", "community": ""}[name]

@@ -37,9 +37,20 @@ class CompoundListView(ObjectListView):
     def base_queryset(self):
         return compounds_for_list(self.request.user)
 
+    def paginate_queryset(self, queryset, page_size):
+        # The totals cards count the filtered set anyway; the paginator reuses that count
+        # instead of scanning the same rows a second time.
+        self.totals = compound_totals(queryset)
+        return super().paginate_queryset(queryset, page_size)
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        paginator = super().get_paginator(queryset, per_page, **kwargs)
+        paginator.__dict__["count"] = self.totals["compounds"]  # Paginator.count is a cached_property
+        return paginator
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["totals"] = compound_totals(self.object_list)
+        context["totals"] = self.totals
         context["can_import"] = can(self.request.user, "add", Compound) and can(
             self.request.user, "change", Compound
         )

@@ -17,11 +17,20 @@
     }
   });
 
-  // Selects that submit their filter form on change: data-autosubmit.
+  // Selects that submit their filter form on change: data-autosubmit. data-clears names the
+  // fields below it (a street once the district changes) whose choice no longer applies.
   document.addEventListener("change", function (event) {
-    if (event.target.matches("[data-autosubmit]")) {
-      event.target.form.requestSubmit();
+    var field = event.target;
+    if (!field.matches("[data-autosubmit]")) {
+      return;
     }
+    (field.getAttribute("data-clears") || "").split(" ").forEach(function (name) {
+      var below = name && field.form.elements.namedItem(name);
+      if (below) {
+        below.value = "";
+      }
+    });
+    field.form.requestSubmit();
   });
 
   document.addEventListener("DOMContentLoaded", function () { paintProgress(document); });

@@ -49,9 +49,19 @@ def test_filters_by_street_year_range_search_and_eligibility(world, client_for):
     assert names(community=world.community_b.pk) == ["公园小区"]
 
 
-def test_street_filter_offers_only_streets_in_scope(world, client_for):
+def test_clerk_is_offered_the_communities_of_their_street_only(world, client_for):
     form = client_for("clerk_a").get(LIST).context["filterset"].form
-    assert list(form.fields["street"].queryset) == [world.street_a]
+    assert "district" not in form.fields and "street" not in form.fields  # nothing to choose
+    assert {c.name for c in form.fields["community"].queryset} == {"华光路社区", "共青团路社区", "西五路社区"}
+
+
+def test_streets_are_offered_once_a_district_is_chosen(world, client_for):
+    client = client_for("city")
+    form = client.get(LIST).context["filterset"].form
+    assert form.fields["district"].queryset.count() == 8
+    assert "street" not in form.fields and "community" not in form.fields  # until a district is chosen
+    form = client.get(LIST, {"district": world.district_a.pk}).context["filterset"].form
+    assert set(form.fields["street"].queryset) == set(world.district_a.children.all())
 
 
 def test_sorting_by_year(world, client_for):

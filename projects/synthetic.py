@@ -1,0 +1,490 @@
+"""Synthetic but plausible data for load tests and demos: a region tree, compounds and buildings.
+
+Everything is drawn from the ``random.Random`` passed in, so one seed always gives the same data,
+and written with ``bulk_create`` (no per-row ``save()`` or ``full_clean()``): a province of
+≈40,000 compounds and ≈200,000 buildings takes about 35 s on SQLite or PostgreSQL, nearly all of
+it in Django's bulk_create preparing values row by row.
+
+Synthetic regions live in the 379900 block (示范省: no Shandong prefecture uses 3799), so they never
+clash with the demo city 淄博 (370300).
+"""
+
+import math
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from itertools import accumulate
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from guardian.models import GroupObjectPermission, UserObjectPermission
+
+from org.demo import street_office_name
+from org.models import CityPolicy, Organisation, Region, User
+
+from .eligibility import verdict
+from .models import Building, Compound
+
+BATCH_SIZE = 5000
+
+PROVINCE_CODE = "379900"
+PROVINCE_NAME = "示范省"
+PROVINCE_PATH = f"{PROVINCE_CODE}/"
+
+
+@dataclass(frozen=True)
+class Scale:
+    cities: int
+    districts_per_city: int
+    compounds_per_district: int = 1000
+
+    @property
+    def compounds(self):
+        return self.cities * self.districts_per_city * self.compounds_per_district
+
+
+SCALES = {
+    "district": Scale(cities=1, districts_per_city=1),
+    "city": Scale(cities=1, districts_per_city=10),
+    "province": Scale(cities=4, districts_per_city=10),
+}
+
+# --- word lists -----------------------------------------------------------------------------------
+
+CITY_NAMES = ("示范市", "东原市", "西岭市", "南川市", "北原市", "青河市")
+# Roughly where a city of the block lies (longitude, latitude): northern China's plain.
+CITY_CENTRES = ((117.12, 36.65), (118.35, 35.05), (116.59, 35.41), (119.16, 36.71), (117.97, 37.38))
+DISTRICT_NAMES = (
+    "中心区", "东城区", "西城区", "南湖区", "北山区", "新华区", "河东区", "河西区", "临江区", "开元区",
+    "永和县", "安平县", "清河县", "长乐县", "平原县", "高唐县", "东阿县", "宁阳县",
+)  # fmt: skip
+STREET_WORDS = (
+    "城关", "东关", "西关", "南关", "北关", "新华", "人民", "建设", "文化", "胜利", "和平", "友谊", "光明",
+    "解放", "朝阳", "中心", "东城", "西城", "站前", "湖滨", "河东", "桥西", "开元", "振兴", "兴华", "育才",
+    "府前", "长青", "东风", "红旗", "工农", "前进", "新村", "园林", "滨河", "五里", "八里", "龙泉", "金山",
+)  # fmt: skip
+ROADS = (
+    "人民路", "解放路", "建设路", "中山路", "新华路", "胜利路", "和平路", "文化路", "工农路", "光明路",
+    "东风路", "红旗路", "朝阳路", "迎宾路", "青年路", "府前街", "北京路", "南京路", "华光路", "共青团路",
+    "西五路", "东一路", "长青路", "健康路", "交通路", "站北路", "车站路", "商场街", "民主路", "团结路",
+    "跃进路", "五四路", "幸福路", "振华路", "体育场路", "公园路", "滨河路", "兴华路", "柳泉路", "中心路",
+    "新村路", "华侨路", "学府路", "育英路", "劳动路", "红星路", "向阳路", "友谊路", "顺河街", "钟楼街",
+)  # fmt: skip
+PLACES = (
+    "阳光", "幸福", "康乐", "金城", "东方", "华苑", "明珠", "翠园", "安居", "馨园", "和谐", "丽景", "锦绣",
+    "盛世", "祥和", "新兴", "春晖", "福安", "兴隆", "怡景", "嘉园", "泰和", "安华", "永安", "瑞祥", "长安",
+)  # fmt: skip
+ROAD_SUFFIXES = ("小区", "小区", "小区", "小区", "新村", "宿舍", "家属院", "花园", "公寓", "北区", "南区")
+PLACE_SUFFIXES = ("小区", "小区", "花园", "新村", "苑", "里", "家园")
+WORK_UNITS = (
+    "纺织厂", "供电公司", "自来水公司", "煤矿", "机械厂", "化肥厂", "陶瓷厂", "玻璃厂", "棉纺厂", "钢铁厂",
+    "铁路", "邮电局", "粮食局", "第一中学", "人民医院", "供销社", "建筑公司", "交通局", "石油公司", "电厂",
+    "化工厂", "橡胶厂", "食品公司", "印染厂", "针织厂", "水泥厂", "税务局", "工商银行", "二轻局", "物资局",
+    "农机厂", "制药厂", "电业局", "水利局", "糖酒公司", "百货公司", "运输公司", "建材厂", "造纸厂", "丝绸厂",
+)  # fmt: skip
+DORM_SUFFIXES = ("宿舍", "宿舍", "家属院", "家属院", "职工宿舍", "生活区", "家属楼")
+VARIANTS = ("东区", "西区", "南区", "北区", "一区", "二区", "三区", "二期", "三期", "东院", "西院")
+
+E = Compound.Eligibility
+
+
+class Weighted:
+    """A draw from ``((value, weight), ...)``; the cumulative weights are summed once."""
+
+    def __init__(self, *table):
+        self.values = [value for value, _weight in table]
+        self.cumulative = list(accumulate(weight for _value, weight in table))
+
+    def pick(self, rng):
+        return rng.choices(self.values, cum_weights=self.cumulative)[0]
+
+
+Origin, Pool, PM = Compound.Origin, Compound.Pool, Compound.PropertyManagement
+STOREYS = Weighted((2, 2), (3, 6), (4, 10), (5, 24), (6, 40), (7, 12), (8, 3), (11, 2), (18, 1))
+UNITS = Weighted((1, 15), (2, 35), (3, 35), (4, 15))
+ORIGIN_OF_DORMITORY = Weighted(
+    (Origin.WORK_UNIT_DORMITORY, 65), (Origin.THREE_SUPPLIES, 25), (Origin.HOUSING_REFORM, 10)
+)
+ORIGIN = Weighted(
+    (Origin.HOUSING_REFORM, 50),
+    (Origin.COMMERCIAL, 20),
+    (Origin.RESETTLEMENT, 15),
+    (Origin.WORK_UNIT_DORMITORY, 5),
+    (Origin.OTHER, 10),
+)
+MANAGEMENT_OF_DORMITORY = Weighted((PM.EMPLOYER, 50), (PM.NONE, 40), (PM.PROFESSIONAL, 10))
+MANAGEMENT = Weighted((PM.NONE, 55), (PM.PROFESSIONAL, 30), (PM.EMPLOYER, 15))
+# "实施一批、谋划一批、储备一批": most eligible compounds wait in the reserve.
+POOL = Weighted((Pool.RESERVE, 72), (Pool.PLANNING, 12), (Pool.IMPLEMENTATION, 9), (Pool.RENOVATED, 7))
+
+
+# --- regions ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class Tree:
+    """What ``build_region_tree`` made, level by level."""
+
+    province: Region
+    cities: list = field(default_factory=list)
+    districts: list = field(default_factory=list)
+    streets: list = field(default_factory=list)
+    communities: list = field(default_factory=list)
+    organisations: list = field(default_factory=list)
+    policies: list = field(default_factory=list)
+
+
+def synthetic_regions():
+    return Region.objects.filter(path__startswith=PROVINCE_PATH)
+
+
+def _bulk_regions(specs, parents_by_code):
+    """Regions from (code, name, level, parent code) tuples, one INSERT per batch."""
+    regions = []
+    for code, name, level, parent_code in specs:
+        parent = parents_by_code.get(parent_code)
+        regions.append(
+            Region(
+                code=code,
+                name=name,
+                level=level,
+                parent=parent,
+                path=f"{parent.path if parent else ''}{code}/",
+            )
+        )
+    return Region.objects.bulk_create(regions, batch_size=BATCH_SIZE)
+
+
+def build_region_tree(*, scale, rng):
+    """Province 示范省 (379900) → cities → districts → ≈12 streets → ≈8 communities each, with a
+    housing bureau per city and district, an office per street and one policy per city.
+
+    Codes follow the statistical pattern: cities 3799k0 (k = 2, 4, 6, 8), districts numbered up from
+    their city, streets the district's code + 3 digits, communities the street's + 3 digits.
+    """
+    spec = SCALES[scale]
+    province = _bulk_regions([(PROVINCE_CODE, PROVINCE_NAME, Region.Level.PROVINCE, None)], {})[0]
+    tree = Tree(province=province)
+
+    city_specs = [
+        (str(int(PROVINCE_CODE) + 20 * (k + 1)), CITY_NAMES[k], Region.Level.CITY, PROVINCE_CODE)
+        for k in range(spec.cities)
+    ]
+    tree.cities = _bulk_regions(city_specs, {PROVINCE_CODE: province})
+    by_code = {c.code: c for c in tree.cities}
+
+    district_specs = []
+    for city in tree.cities:
+        names = rng.sample(DISTRICT_NAMES, spec.districts_per_city)
+        for index, name in enumerate(names, start=1):
+            district_specs.append((str(int(city.code) + index), name, Region.Level.DISTRICT, city.code))
+    tree.districts = _bulk_regions(district_specs, by_code)
+    by_code = {d.code: d for d in tree.districts}
+
+    street_specs = []
+    for district in tree.districts:
+        count = rng.randint(10, 14)
+        words = rng.sample(STREET_WORDS, count)
+        for index, word in enumerate(words, start=1):
+            # About one in five is a town (镇) rather than a street (街道).
+            name = f"{word}镇" if rng.random() < 0.2 else f"{word}街道"
+            street_specs.append((f"{district.code}{index:03d}", name, Region.Level.STREET, district.code))
+    tree.streets = _bulk_regions(street_specs, by_code)
+    by_code = {s.code: s for s in tree.streets}
+
+    community_specs = []
+    for street in tree.streets:
+        count = rng.randint(6, 10)
+        words = rng.sample(ROADS + PLACES, count)
+        for index, word in enumerate(words, start=1):
+            community_specs.append(
+                (f"{street.code}{index:03d}", f"{word}社区", Region.Level.COMMUNITY, street.code)
+            )
+    tree.communities = _bulk_regions(community_specs, by_code)
+
+    tree.organisations = _build_organisations(tree)
+    tree.policies = _build_policies(tree, rng)
+    return tree
+
+
+def _build_organisations(tree):
+    K = Organisation.Kind
+    organisations = []
+    if len(tree.cities) > 1:
+        # So that one persona can see the whole province (the bench's largest scope).
+        organisations.append(
+            Organisation(
+                name=f"{PROVINCE_NAME}住房和城乡建设厅", short_name="示建", kind=K.OTHER, region=tree.province
+            )
+        )
+    for city in tree.cities:
+        organisations.append(
+            Organisation(
+                name=f"{city.name}住房和城乡建设局",
+                short_name=f"{city.name[0]}建",
+                kind=K.CITY_BUREAU,
+                region=city,
+            )
+        )
+    for district in tree.districts:
+        organisations.append(
+            Organisation(
+                name=f"{district.name}住房和城乡建设局",
+                short_name=f"{district.name[:2]}建",
+                kind=K.DISTRICT_BUREAU,
+                region=district,
+            )
+        )
+    districts = {d.pk: d for d in tree.districts}
+    for street in tree.streets:
+        organisations.append(
+            Organisation(
+                name=street_office_name(districts[street.parent_id].name, street.name),
+                kind=K.STREET_OFFICE,
+                region=street,
+            )
+        )
+    return Organisation.objects.bulk_create(organisations, batch_size=BATCH_SIZE)
+
+
+def _build_policies(tree, rng):
+    policies = []
+    for city in tree.cities:
+        cutoff = rng.choice((date(2000, 12, 31), date(2005, 12, 31)))
+        policies.append(
+            CityPolicy(
+                city=city,
+                title=f"{city.name}城镇老旧小区改造实施方案",
+                document_number=f"{city.name[0]}政办发〔2020〕{rng.randint(8, 60)}号",
+                effective_from=date(2020, 5, 11),
+                built_before=cutoff,
+                exclude_shanty_town_areas=True,
+                exclude_self_built_housing=True,
+            )
+        )
+    return CityPolicy.objects.bulk_create(policies)
+
+
+def delete_synthetic_data():
+    """Everything under 示范省, bottom-up: buildings, compounds, policies, organisations, regions.
+
+    Users of the synthetic organisations are kept but detached (organisation emptied), so that a
+    bench persona survives a ``--replace``. Returns {what: how many}.
+    """
+    regions = synthetic_regions()
+    region_ids = list(regions.values_list("pk", flat=True))
+    cities = regions.filter(level=Region.Level.CITY)
+    counts = {}
+    with transaction.atomic():
+        counts["buildings"] = Building.objects.filter(compound__city__in=cities).delete()[0]
+        counts["compounds"] = Compound.objects.filter(city__in=cities).delete()[0]
+        counts["policies"] = CityPolicy.objects.filter(city__in=cities).delete()[0]
+        organisations = Organisation.objects.filter(region__in=region_ids)
+        counts["users detached"] = User.objects.filter(organisation__in=organisations).update(
+            organisation=None
+        )
+        counts["organisations"] = organisations.delete()[0]
+        region_type = ContentType.objects.get_for_model(Region)
+        for model in (UserObjectPermission, GroupObjectPermission):
+            model.objects.filter(
+                content_type=region_type, object_pk__in=[str(pk) for pk in region_ids]
+            ).delete()
+        counts["regions"] = 0
+        for level in sorted(Region.Level.values, reverse=True):
+            counts["regions"] += regions.filter(level=level).delete()[0]
+    return counts
+
+
+# --- compounds ----------------------------------------------------------------------------------
+
+
+def _year_built(rng):
+    r = rng.random()
+    if r < 0.04:
+        return rng.randint(1958, 1974)
+    if r < 0.90:
+        return int(rng.triangular(1975, 2006, 1993))
+    return rng.randint(2006, 2012)
+
+
+def _max_storeys(rng, year_built):
+    if year_built >= 2000 and rng.random() < 0.25:
+        return rng.randint(8, 18)
+    return STOREYS.pick(rng)
+
+
+def _households(rng):
+    # Lognormal with a mean of ≈170 (median ≈140): most compounds are small, a few very large.
+    return max(8, min(2400, round(rng.lognormvariate(4.92, 0.65))))
+
+
+def _name(rng, roads, community_road):
+    """A compound name, the road it lies on, and whether it is a work-unit dormitory."""
+    road = community_road if community_road and rng.random() < 0.4 else rng.choice(roads)
+    r = rng.random()
+    if r < 0.45:
+        return f"{road}{rng.choice(ROAD_SUFFIXES)}", road, False
+    if r < 0.75:
+        unit = rng.choice(WORK_UNITS)
+        prefix = road if rng.random() < 0.3 else ""
+        return f"{prefix}{unit}{rng.choice(DORM_SUFFIXES)}", road, True
+    return f"{rng.choice(PLACES)}{rng.choice(PLACE_SUFFIXES)}", road, False
+
+
+def _unique(rng, name, taken):
+    if name not in taken:
+        return name
+    for variant in rng.sample(VARIANTS, len(VARIANTS)):
+        if f"{name}{variant}" not in taken:
+            return f"{name}{variant}"
+    number = 2
+    while f"{name}{number}号院" in taken:
+        number += 1
+    return f"{name}{number}号院"
+
+
+def _pool(rng, eligibility):
+    return POOL.pick(rng) if eligibility == E.ELIGIBLE else Pool.RESERVE
+
+
+def _coordinate(value):
+    return Decimal(f"{value:.6f}")
+
+
+def _cities_and_policies(communities):
+    """City region and policy in force for each community (one query per city)."""
+    codes = {code for c in communities for code in c.path.split("/") if code}
+    cities = {c.code: c for c in Region.objects.filter(level=Region.Level.CITY, code__in=codes)}
+    policies = {code: CityPolicy.in_force(city) for code, city in cities.items()}
+    return cities, policies
+
+
+def make_compounds(
+    *,
+    communities,
+    rng,
+    per_community,
+    code_prefix="SYN",
+    code_digits=5,
+    centres=None,
+    taken=None,
+    numbers=None,
+):
+    """Unsaved compounds, ≈``per_community`` in each community (a mean; the count varies).
+
+    Codes are ``{code_prefix}-{district code}-{n}``, numbered per district after the last number
+    in ``numbers`` (district code → n). ``centres`` maps a district code to its (longitude,
+    latitude); other districts are placed around their city. ``taken`` maps a district code to
+    compound names already used there; names stay unique within a district.
+    """
+    communities = sorted(communities, key=lambda c: c.path)
+    cities, policies = _cities_and_policies(communities)
+    centres = dict(centres or {})
+    taken = {k: set(v) for k, v in (taken or {}).items()}
+    numbers = dict(numbers or {})
+    compounds = []
+    city_centres = {}
+    for community in communities:
+        codes = [code for code in community.path.split("/") if code]
+        city_code = next(code for code in codes if code in cities)
+        district_code = codes[codes.index(city_code) + 1]
+        city, policy = cities[city_code], policies[city_code]
+        if city_code not in city_centres:
+            city_centres[city_code] = CITY_CENTRES[len(city_centres) % len(CITY_CENTRES)]
+        if district_code not in centres:
+            lon, lat = city_centres[city_code]
+            centres[district_code] = (lon + rng.gauss(0, 0.08), lat + rng.gauss(0, 0.06))
+        lon, lat = centres[district_code]
+        lon, lat = lon + rng.gauss(0, 0.02), lat + rng.gauss(0, 0.015)
+        names = taken.setdefault(district_code, set())
+        community_road = community.name[:-2] if community.name.endswith("路社区") else None
+        roads = rng.sample(ROADS, 8)
+        count = max(1, round(rng.gauss(per_community, per_community * 0.3)))
+        for _index in range(count):
+            number = numbers[district_code] = numbers.get(district_code, 0) + 1
+            name, road, dormitory = _name(rng, roads, community_road)
+            name = _unique(rng, name, names)
+            names.add(name)
+            year_built = _year_built(rng)
+            households = _households(rng)
+            storeys = _max_storeys(rng, year_built)
+            per_building = storeys * 2 * rng.choice((2, 3, 3, 4, 4, 4))
+            compound = Compound(
+                city=city,
+                community=community,
+                code=f"{code_prefix}-{district_code}-{number:0{code_digits}d}",
+                name=name,
+                address=f"{road}{rng.randint(1, 300)}号",
+                year_built=year_built,
+                floor_area=(Decimal(households) * Decimal(rng.uniform(70, 85))).quantize(Decimal("0.01")),
+                building_count=max(1, round(households / per_building)),
+                household_count=households,
+                max_storeys=storeys,
+                property_management=(MANAGEMENT_OF_DORMITORY if dormitory else MANAGEMENT).pick(rng),
+                origin=(ORIGIN_OF_DORMITORY if dormitory else ORIGIN).pick(rng),
+                in_shanty_town_area=rng.random() < 0.02,
+                self_built=rng.random() < 0.01,
+                longitude=_coordinate(lon + rng.gauss(0, 0.006)),
+                latitude=_coordinate(lat + rng.gauss(0, 0.005)),
+            )
+            compound.eligibility = verdict(compound, policy)
+            compound.pool = _pool(rng, compound.eligibility)
+            compounds.append(compound)
+    return compounds
+
+
+def build_compounds(*, communities, rng, per_community, **options):
+    """Compounds in the database (see ``make_compounds`` for ``options``); returns them with pks."""
+    compounds = make_compounds(communities=communities, rng=rng, per_community=per_community, **options)
+    return Compound.objects.bulk_create(compounds, batch_size=BATCH_SIZE)
+
+
+# --- buildings ----------------------------------------------------------------------------------
+
+
+def _split(total, weights):
+    """``total`` split in proportion to ``weights``, in whole numbers that add up to ``total``."""
+    whole = sum(weights)
+    shares = [total * w / whole for w in weights]
+    parts = [math.floor(s) for s in shares]
+    by_remainder = sorted(range(len(weights)), key=lambda i: shares[i] - parts[i], reverse=True)
+    for i in by_remainder[: total - sum(parts)]:
+        parts[i] += 1
+    return parts
+
+
+def make_buildings(*, compounds, rng):
+    """Unsaved buildings: ``building_count`` per compound, 1号楼, 2号楼…, households adding up."""
+    buildings = []
+    for compound in compounds:
+        top = compound.max_storeys or 6
+        specs = []
+        for index in range(compound.building_count):
+            storeys = top if index == 0 or rng.random() < 0.7 else rng.randint(max(1, top - 2), top)
+            units = UNITS.pick(rng)
+            specs.append((storeys, units))
+        households = _split(compound.household_count, [s * u for s, u in specs])
+        for index, ((storeys, units), count) in enumerate(zip(specs, households, strict=True), start=1):
+            later = rng.random() < 0.1 and compound.year_built < 2012
+            buildings.append(
+                Building(
+                    compound_id=compound.pk,
+                    number=f"{index}号楼",
+                    storeys=storeys,
+                    units=units,
+                    household_count=count,
+                    year_built=min(2012, compound.year_built + rng.randint(1, 3))
+                    if later
+                    else compound.year_built,
+                    # Lifts: required from 7 storeys; a few low buildings had one added (加装电梯).
+                    has_lift=rng.random() < 0.9 if storeys >= 7 else rng.random() < 0.02,
+                )
+            )
+    return buildings
+
+
+def build_buildings(*, compounds, rng):
+    """Buildings in the database for saved ``compounds``; returns how many were made."""
+    buildings = make_buildings(compounds=compounds, rng=rng)
+    Building.objects.bulk_create(buildings, batch_size=BATCH_SIZE)
+    return len(buildings)
