@@ -125,3 +125,29 @@ def test_form_saves_a_compound_and_reports_bad_values_by_field(world, client_for
     response = client.post("/projects/compounds/add/", data)
     compound = Compound.objects.get(name="新建小区")
     assert response["Location"] == compound.get_absolute_url()
+
+
+def test_list_with_40000_compounds_runs_the_same_queries_as_with_10(world, client_for):
+    """The scale of issue 3's benchmark, in a test: no query per row, per page or per region."""
+    import random
+
+    from org.models import Region
+    from projects.synthetic import make_compounds
+    from tests.helpers import queries_of
+
+    client = client_for("city")
+    communities = list(Region.objects.filter(level=Region.Level.COMMUNITY, path__startswith=world.city.path))
+    Compound.objects.bulk_create(make_compounds(communities=communities[:2], rng=random.Random(1), per_community=5))
+    first = Compound.objects.select_related("community__parent").first()
+    filtered = {"district": first.community.parent.parent_id, "sort": "-year_built", "q": first.name[:2]}
+    queries_of(client, LIST)
+    with_10 = queries_of(client, LIST)
+    filtered_with_10 = queries_of(client, LIST, **filtered)
+    per_community = 40000 // len(communities)
+    Compound.objects.bulk_create(
+        make_compounds(communities=communities, rng=random.Random(2), per_community=per_community, code_prefix="BIG"),
+        batch_size=5000,
+    )
+    assert Compound.objects.count() > 35000
+    assert queries_of(client, LIST) == with_10
+    assert queries_of(client, LIST, **filtered) == filtered_with_10
