@@ -158,14 +158,16 @@ class ObjectDetailView(RestrictedViewMixin, DetailView):
         context["field_rows"] = [
             (obj._meta.get_field(name).verbose_name, _display(obj, name)) for name in self.fields
         ]
-        if can(self.request.user, "view", AuditEntry):
-            context["history"] = history_for(obj)[:50]
+        # Whoever may see the object may see who changed it; the audit log page is for auditors.
+        context["history"] = history_for(obj)[:50]
         return context
 
 
 def _display(obj, name):
     getter = getattr(obj, f"get_{name}_display", None)
     value = getter() if getter else getattr(obj, name)
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
     return "—" if value in (None, "") else value
 
 

@@ -48,7 +48,11 @@ def explanation(compound, policy):
         E.SELF_BUILT: _("Self-built housing, which the city's policy excludes."),
     }
     code = verdict(compound, policy)
-    return sentences[code] % values + " " + _("Rule: %(policy)s (%(number)s).") % values
+    # Chinese sentences follow each other without a space; the translation decides.
+    return _("%(verdict)s %(rule)s") % {
+        "verdict": sentences[code] % values,
+        "rule": _("Rule: %(policy)s (%(number)s).") % values,
+    }
 
 
 def compounds_recompute_eligibility(*, city, policy=None):

@@ -60,7 +60,7 @@ class Compound(BaseModel):
     floor_area = models.DecimalField(
         _("floor area (m²)"), max_digits=12, decimal_places=2, validators=[MinValueValidator(0.01)]
     )
-    building_count = models.PositiveIntegerField(_("buildings"), validators=[MinValueValidator(1)])
+    building_count = models.PositiveIntegerField(_("number of buildings"), validators=[MinValueValidator(1)])
     household_count = models.PositiveIntegerField(_("households"))
     max_storeys = models.PositiveSmallIntegerField(
         _("storeys (highest)"),

@@ -28,7 +28,7 @@ class CompoundListView(ObjectListView):
         Column(_("community"), "community.name"),
         Column(_("year built"), "year_built", sort="year_built", numeric=True),
         Column(_("households"), "household_count", sort="household_count", numeric=True),
-        Column(_("buildings"), "building_count", sort="building_count", numeric=True),
+        Column(_("number of buildings"), "building_count", sort="building_count", numeric=True),
         Column(_("floor area (m²)"), "floor_area", sort="floor_area", numeric=True),
         Column(_("eligibility"), "get_eligibility_display", sort="eligibility"),
         Column(_("pipeline pool"), "get_pool_display", sort="pool"),

@@ -137,7 +137,9 @@ def test_list_with_40000_compounds_runs_the_same_queries_as_with_10(world, clien
 
     client = client_for("city")
     communities = list(Region.objects.filter(level=Region.Level.COMMUNITY, path__startswith=world.city.path))
-    Compound.objects.bulk_create(make_compounds(communities=communities[:2], rng=random.Random(1), per_community=5))
+    Compound.objects.bulk_create(
+        make_compounds(communities=communities[:2], rng=random.Random(1), per_community=5)
+    )
     first = Compound.objects.select_related("community__parent").first()
     filtered = {"district": first.community.parent.parent_id, "sort": "-year_built", "q": first.name[:2]}
     queries_of(client, LIST)
@@ -145,7 +147,9 @@ def test_list_with_40000_compounds_runs_the_same_queries_as_with_10(world, clien
     filtered_with_10 = queries_of(client, LIST, **filtered)
     per_community = 40000 // len(communities)
     Compound.objects.bulk_create(
-        make_compounds(communities=communities, rng=random.Random(2), per_community=per_community, code_prefix="BIG"),
+        make_compounds(
+            communities=communities, rng=random.Random(2), per_community=per_community, code_prefix="BIG"
+        ),
         batch_size=5000,
     )
     assert Compound.objects.count() > 35000
