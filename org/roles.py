@@ -28,7 +28,12 @@ class Role:
 
 # Jobs and imports are their owner's own (OwnerScope); the permission only opens the pages.
 READ_ORG = ("org.view_region", "org.view_organisation", "core.view_job", "core.view_importbatch")
-READ_REGISTRY = ("projects.view_compound", "projects.view_building")
+READ_REGISTRY = ("projects.view_compound", "projects.view_building", "projects.view_renovationitem")
+CATALOGUE_ADMIN = (
+    "projects.add_renovationitem",
+    "projects.change_renovationitem",
+    "projects.delete_renovationitem",
+)
 KEEP_REGISTRY = (
     *READ_REGISTRY, "projects.add_compound", "projects.change_compound",
     "projects.add_building", "projects.change_building", "projects.delete_building",
@@ -43,7 +48,7 @@ ROLES = {
             _("City bureau staff"),
             _("Keeps the compound database and follows every project of the city."),
             (*READ_ORG, "org.add_region", "org.change_region", "org.delete_region", *POLICY_ADMIN,
-             *KEEP_REGISTRY, "projects.delete_compound"),
+             *KEEP_REGISTRY, "projects.delete_compound", *CATALOGUE_ADMIN),
         ),
         Role(
             DISTRICT_STAFF,

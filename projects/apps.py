@@ -19,4 +19,11 @@ class ProjectsConfig(AppConfig):
                 order=10,
                 icon="bi-houses",
             ),
+            MenuItem(
+                _("Renovation items"),
+                "projects:renovationitem_list",
+                model="projects.RenovationItem",
+                order=30,
+                icon="bi-list-check",
+            ),
         )

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from org.models import Region
 
-from .models import Compound
+from .models import Compound, ItemCategory, RenovationItem
 
 
 class CompoundFilter(django_filters.FilterSet):
@@ -86,3 +86,19 @@ class CompoundFilter(django_filters.FilterSet):
 
 def _below(name):
     return {"district": "street community", "street": "community", "community": ""}[name]
+
+
+class RenovationItemFilter(django_filters.FilterSet):
+    name = django_filters.CharFilter(label=_("name"), lookup_expr="contains")
+    category = django_filters.ModelChoiceFilter(label=_("category"), queryset=ItemCategory.objects.all())
+    indicator = django_filters.ChoiceFilter(
+        label=_("national indicator"), choices=RenovationItem.Indicator.choices[1:]
+    )
+    default_payer = django_filters.ChoiceFilter(
+        label=_("paid by default by"), choices=RenovationItem.Payer.choices
+    )
+    active = django_filters.BooleanFilter(label=_("offered for new projects"))
+
+    class Meta:
+        model = RenovationItem
+        fields = []

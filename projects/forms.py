@@ -4,7 +4,8 @@ from django import forms
 
 from org.models import Region
 
-from .models import Building, Compound
+from .catalogue import ITEM_FIELDS
+from .models import Building, Compound, RenovationItem
 from .services import COMPOUND_EDITABLE
 
 
@@ -36,6 +37,18 @@ class BuildingForm(forms.ModelForm):
     class Meta:
         model = Building
         fields = ("number", "storeys", "units", "household_count", "year_built", "has_lift")
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+
+    def _post_clean(self):
+        pass
+
+
+class RenovationItemForm(forms.ModelForm):
+    class Meta:
+        model = RenovationItem
+        fields = ITEM_FIELDS
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -15,4 +15,9 @@ urlpatterns = [
     ),
     path("buildings/<int:pk>/edit/", views.BuildingEditView.as_view(), name="building_edit"),
     path("buildings/<int:pk>/delete/", views.BuildingDeleteView.as_view(), name="building_delete"),
+    path("items/", views.RenovationItemListView.as_view(), name="renovationitem_list"),
+    path("items/add/", views.RenovationItemEditView.as_view(), name="renovationitem_add"),
+    path("items/<int:pk>/", views.RenovationItemDetailView.as_view(), name="renovationitem_detail"),
+    path("items/<int:pk>/edit/", views.RenovationItemEditView.as_view(), name="renovationitem_edit"),
+    path("items/<int:pk>/delete/", views.RenovationItemDeleteView.as_view(), name="renovationitem_delete"),
 ]

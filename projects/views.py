@@ -7,11 +7,11 @@ from core.permissions import can
 from core.views import Column, ObjectDeleteView, ObjectDetailView, ObjectEditView, ObjectListView
 from org.models import CityPolicy
 
-from . import services
+from . import catalogue, services
 from .eligibility import explanation
-from .filters import CompoundFilter
-from .forms import BuildingForm, CompoundForm
-from .models import Building, Compound
+from .filters import CompoundFilter, RenovationItemFilter
+from .forms import BuildingForm, CompoundForm, RenovationItemForm
+from .models import Building, Compound, RenovationItem
 from .selectors import compound_totals, compounds_for_list
 
 
@@ -140,3 +140,51 @@ class BuildingDeleteView(ObjectDeleteView):
         if response.status_code == 302:
             response["Location"] = compound_url
         return response
+
+
+class RenovationItemListView(ObjectListView):
+    model = RenovationItem
+    filterset_class = RenovationItemFilter
+    paginate_by = 100
+    columns = (
+        Column(_("category"), "category", sort="category__order"),
+        Column(_("name"), "name", link=True, sort="name"),
+        Column(_("unit"), "unit"),
+        Column(_("national indicator"), "get_indicator_display"),
+        Column(_("paid by default by"), "get_default_payer_display", sort="default_payer"),
+        Column(_("offered for new projects"), "active"),
+    )
+
+    def base_queryset(self):
+        return super().base_queryset().select_related("category")
+
+
+class RenovationItemDetailView(ObjectDetailView):
+    model = RenovationItem
+    fields = (
+        "category",
+        "code",
+        "name",
+        "unit",
+        "indicator",
+        "default_payer",
+        "payer_note",
+        "order",
+        "active",
+    )
+
+    def base_queryset(self):
+        return super().base_queryset().select_related("category")
+
+
+class RenovationItemEditView(ObjectEditView):
+    model = RenovationItem
+    form_class = RenovationItemForm
+    create_service = catalogue.renovationitem_create
+    update_service = catalogue.renovationitem_update
+
+
+class RenovationItemDeleteView(ObjectDeleteView):
+    model = RenovationItem
+    delete_service = catalogue.renovationitem_delete
+    success_url_name = "projects:renovationitem_list"

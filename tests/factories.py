@@ -89,3 +89,15 @@ def import_batch(user, kind="compounds", content=None, name="upload.xlsx", **fie
     batch.file.save(name, ContentFile(content), save=False)
     batch.save()
     return batch
+
+
+def renovation_item(**fields):
+    from projects.models import ItemCategory, RenovationItem
+
+    n = next(_serial)
+    category, _created = ItemCategory.objects.get_or_create(
+        code="basic", defaults={"name": "基础类", "rule": "应改尽改"}
+    )
+    values = {"category": category, "code": f"test_item_{n}", "name": f"测试改造内容{n}", "unit": "处"}
+    values.update(fields)
+    return RenovationItem.objects.create(**values)

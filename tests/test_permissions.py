@@ -13,7 +13,7 @@ from core.models import Job
 from org.models import CityPolicy
 from projects.models import Building
 from tests.conftest import PERSONAS
-from tests.factories import compound_in, import_batch
+from tests.factories import compound_in, import_batch, renovation_item
 
 # Persona order:   anon  clerk_a clerk_b district city finance leader auditor sysadmin
 ALL_OK = (302, 200, 200, 200, 200, 200, 200, 200, 200)
@@ -64,6 +64,14 @@ TABLE = {
     ("org:citypolicy_edit", "policy", "get"): (302, 403, 403, 403, 200, 403, 403, 403, 200),
     ("org:citypolicy_delete", "policy", "get"): (302, 403, 403, 403, 200, 403, 403, 403, 200),
     ("org:citypolicy_delete", "policy", "post"): (302, 403, 403, 403, 302, 403, 403, 403, 302),
+    # The catalogue of renovation content: everybody who reads the registry reads it; the city
+    # programme office keeps it.
+    ("projects:renovationitem_list", None, "get"): (302, 200, 200, 200, 200, 200, 200, 200, 403),
+    ("projects:renovationitem_detail", "item", "get"): (302, 200, 200, 200, 200, 200, 200, 200, 403),
+    ("projects:renovationitem_add", None, "get"): (302, 403, 403, 403, 200, 403, 403, 403, 403),
+    ("projects:renovationitem_edit", "item", "get"): (302, 403, 403, 403, 200, 403, 403, 403, 403),
+    ("projects:renovationitem_delete", "item", "get"): (302, 403, 403, 403, 200, 403, 403, 403, 403),
+    ("projects:renovationitem_delete", "item", "post"): (302, 403, 403, 403, 302, 403, 403, 403, 403),
     # Imports: whoever may add and change the kind's records; a batch is its uploader's own.
     ("core:import_start", "kind:compounds", "get"): (302, 200, 200, 200, 200, 403, 403, 403, 403),
     ("core:import_start", "kind:buildings", "get"): (302, 200, 200, 200, 200, 403, 403, 403, 403),
@@ -104,6 +112,7 @@ def _objects(world):
             },
         )[0],
         "batch_a": import_batch(world["clerk_a"]),
+        "item": renovation_item(),
         "street_a": world.street_a,
         "district_b": world.district_b,
         "new_community_a": new_community,

@@ -19,6 +19,8 @@ def column_value(obj, accessor):
             value = value()
         if value is None:
             return "—"
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
     return value
 
 
