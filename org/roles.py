@@ -28,7 +28,11 @@ class Role:
 
 # Jobs and imports are their owner's own (OwnerScope); the permission only opens the pages.
 READ_ORG = ("org.view_region", "org.view_organisation", "core.view_job", "core.view_importbatch")
-READ_REGISTRY = ("projects.view_compound", "projects.view_building", "projects.view_renovationitem")
+READ_REGISTRY = (
+    "projects.view_compound", "projects.view_building", "projects.view_renovationitem", "projects.view_project",
+)  # fmt: skip
+# Street offices and districts prepare and build projects; the city records approvals, acceptance, audit.
+RUN_PROJECTS = ("projects.add_project", "projects.change_project", "projects.advance_project")
 CATALOGUE_ADMIN = (
     "projects.add_renovationitem",
     "projects.change_renovationitem",
@@ -48,19 +52,20 @@ ROLES = {
             _("City bureau staff"),
             _("Keeps the compound database and follows every project of the city."),
             (*READ_ORG, "org.add_region", "org.change_region", "org.delete_region", *POLICY_ADMIN,
-             *KEEP_REGISTRY, "projects.delete_compound", *CATALOGUE_ADMIN),
+             *KEEP_REGISTRY, "projects.delete_compound", *CATALOGUE_ADMIN,
+             *RUN_PROJECTS, "projects.delete_project", "projects.approve_project"),
         ),
         Role(
             DISTRICT_STAFF,
             _("District staff"),
             _("Responsible for the projects of one district or county."),
-            (*READ_ORG, *KEEP_REGISTRY, "projects.delete_compound"),
+            (*READ_ORG, *KEEP_REGISTRY, "projects.delete_compound", *RUN_PROJECTS, "projects.delete_project"),
         ),
         Role(
             STREET_CLERK,
             _("Street clerk"),
             _("Surveys residents and declares candidates for one street or town."),
-            (*READ_ORG, *KEEP_REGISTRY),
+            (*READ_ORG, *KEEP_REGISTRY, *RUN_PROJECTS),
         ),
         Role(
             DEPT_REVIEWER,

@@ -20,6 +20,13 @@ class ProjectsConfig(AppConfig):
                 icon="bi-houses",
             ),
             MenuItem(
+                _("Renovation projects"),
+                "projects:project_list",
+                model="projects.Project",
+                order=20,
+                icon="bi-kanban",
+            ),
+            MenuItem(
                 _("Renovation items"),
                 "projects:renovationitem_list",
                 model="projects.RenovationItem",

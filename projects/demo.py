@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from org.models import CityPolicy, Region
 
+from .demo_projects import seed_projects
 from .eligibility import verdict
 from .models import Compound
 from .synthetic import build_buildings, make_compounds
@@ -104,8 +105,14 @@ def named_compounds(city, policy, communities):
 def seed(context):
     city = context.shared.get("city") or Region.objects.get(code="370300")
     policy = ensure_policy(city)
-    if Compound.objects.filter(city=city).exists():
-        return
+    if not Compound.objects.filter(city=city).exists():
+        seed_compounds(city, policy, context.stdout)
+    created = seed_projects(city)
+    if created:
+        context.stdout.write(f"{city.name}: {created} projects, one in every stage")
+
+
+def seed_compounds(city, policy, stdout):
     rng = random.Random(SEED)
     communities = list(
         Region.objects.filter(level=Region.Level.COMMUNITY, path__startswith=city.path).order_by("path")
@@ -128,6 +135,6 @@ def seed(context):
         c for c in compounds if c.code.startswith(f"ZB-{district_code}-") or rng.random() < 0.25
     ]
     buildings = build_buildings(compounds=with_buildings, rng=rng)
-    context.stdout.write(
+    stdout.write(
         f"{city.name}: {len(compounds)} compounds, {buildings} buildings, policy {policy.document_number}"
     )

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from org.models import Region
 
-from .models import Compound, ItemCategory, RenovationItem
+from .models import Compound, ItemCategory, Project, RenovationItem
 
 
 class CompoundFilter(django_filters.FilterSet):
@@ -102,3 +102,28 @@ class RenovationItemFilter(django_filters.FilterSet):
     class Meta:
         model = RenovationItem
         fields = []
+
+
+class ProjectFilter(django_filters.FilterSet):
+    name = django_filters.CharFilter(label=_("project name"), lookup_expr="contains")
+    plan_year = django_filters.NumberFilter(label=_("plan year"))
+    district = django_filters.ModelChoiceFilter(
+        label=_("district or county"), queryset=Region.objects.none(), method="under_region"
+    )
+    stage = django_filters.ChoiceFilter(label=_("stage"), choices=Project.Stage.choices)
+    pool = django_filters.ChoiceFilter(label=_("pipeline pool"), choices=Project.Pool.choices)
+
+    class Meta:
+        model = Project
+        fields = []
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, request=request, **kwargs)
+        districts = Region.objects.restrict(request.user).filter(level=Region.Level.DISTRICT)
+        if districts.count() > 1:
+            self.filters["district"].queryset = districts
+        else:
+            del self.filters["district"]
+
+    def under_region(self, queryset, name, value):
+        return queryset.filter(region__path__startswith=value.path)

@@ -1,11 +1,13 @@
 """Forms of compounds and buildings."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from org.models import Region
 
 from .catalogue import ITEM_FIELDS
-from .models import Building, Compound, RenovationItem
+from .models import Building, Compound, Project, RenovationItem
+from .project_services import PROJECT_EDITABLE
 from .services import COMPOUND_EDITABLE
 
 
@@ -52,6 +54,40 @@ class RenovationItemForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+
+    def _post_clean(self):
+        pass
+
+
+class CompoundChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name}（{obj.community.parent.name} {obj.community.name}）"
+
+
+class ProjectForm(forms.ModelForm):
+    compounds = CompoundChoiceField(
+        label=_("compounds"),
+        queryset=Compound.objects.none(),
+        widget=forms.SelectMultiple(attrs={"size": 10}),
+    )
+
+    class Meta:
+        model = Project
+        fields = ("compounds", *PROJECT_EDITABLE)
+        widgets = {
+            "planned_start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "planned_completion": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["compounds"].queryset = (
+            Compound.objects.restrict(user)
+            .select_related("community__parent")
+            .order_by("community__path", "name")
+        )
+        if self.instance.pk:
+            self.initial["compounds"] = list(self.instance.compounds.values_list("pk", flat=True))
 
     def _post_clean(self):
         pass

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import project_views, views
 
 app_name = "projects"
 
@@ -20,4 +20,14 @@ urlpatterns = [
     path("items/<int:pk>/", views.RenovationItemDetailView.as_view(), name="renovationitem_detail"),
     path("items/<int:pk>/edit/", views.RenovationItemEditView.as_view(), name="renovationitem_edit"),
     path("items/<int:pk>/delete/", views.RenovationItemDeleteView.as_view(), name="renovationitem_delete"),
+    path("", project_views.ProjectListView.as_view(), name="project_list"),
+    path("add/", project_views.ProjectEditView.as_view(), name="project_add"),
+    path("<int:pk>/", project_views.ProjectDetailView.as_view(), name="project_detail"),
+    path("<int:pk>/edit/", project_views.ProjectEditView.as_view(), name="project_edit"),
+    path("<int:pk>/delete/", project_views.ProjectDeleteView.as_view(), name="project_delete"),
+    path(
+        "<int:pk>/steps/<slug:action>/",
+        project_views.ProjectTransitionView.as_view(),
+        name="project_transition",
+    ),
 ]

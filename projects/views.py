@@ -11,7 +11,7 @@ from . import catalogue, services
 from .eligibility import explanation
 from .filters import CompoundFilter, RenovationItemFilter
 from .forms import BuildingForm, CompoundForm, RenovationItemForm
-from .models import Building, Compound, RenovationItem
+from .models import Building, Compound, Project, RenovationItem
 from .selectors import compound_totals, compounds_for_list
 
 
@@ -80,6 +80,9 @@ class CompoundDetailView(ObjectDetailView):
             can_change_buildings=can(self.request.user, "change", Building),
             can_add_buildings=can(self.request.user, "add", Building),
             can_delete_buildings=can(self.request.user, "delete", Building),
+            projects=Project.objects.restrict(self.request.user)
+            .filter(compounds=compound)
+            .select_related("region"),
         )
         return context
 

@@ -101,3 +101,20 @@ def renovation_item(**fields):
     values = {"category": category, "code": f"test_item_{n}", "name": f"测试改造内容{n}", "unit": "处"}
     values.update(fields)
     return RenovationItem.objects.create(**values)
+
+
+def project_in(*compounds, stage=None, **fields):
+    """A project over ``compounds`` saved directly, at ``stage`` (services are tested on their own)."""
+    from projects.models import Project, ProjectCompound
+    from projects.project_services import smallest_common_region
+
+    n = next(_serial)
+    region = smallest_common_region(compounds)
+    values = {"name": f"测试项目{n}", "city": compounds[0].city, "region": region, "plan_year": 2026}
+    values.update(fields)
+    project = Project.objects.create(**values)
+    if stage:
+        Project.objects.filter(pk=project.pk).update(stage=stage)
+        project.refresh_from_db()
+    ProjectCompound.objects.bulk_create([ProjectCompound(project=project, compound=c) for c in compounds])
+    return project

@@ -13,7 +13,7 @@ from core.models import Job
 from org.models import CityPolicy
 from projects.models import Building
 from tests.conftest import PERSONAS
-from tests.factories import compound_in, import_batch, renovation_item
+from tests.factories import compound_in, import_batch, project_in, renovation_item
 
 # Persona order:   anon  clerk_a clerk_b district city finance leader auditor sysadmin
 ALL_OK = (302, 200, 200, 200, 200, 200, 200, 200, 200)
@@ -72,6 +72,26 @@ TABLE = {
     ("projects:renovationitem_edit", "item", "get"): (302, 403, 403, 403, 200, 403, 403, 403, 403),
     ("projects:renovationitem_delete", "item", "get"): (302, 403, 403, 403, 200, 403, 403, 403, 403),
     ("projects:renovationitem_delete", "item", "post"): (302, 403, 403, 403, 302, 403, 403, 403, 403),
+    # Projects: street offices and districts prepare and build them; the city also approves.
+    ("projects:project_list", None, "get"): (302, 200, 200, 200, 200, 200, 200, 200, 403),
+    ("projects:project_add", None, "get"): (302, 200, 200, 200, 200, 403, 403, 403, 403),
+    ("projects:project_detail", "project_a", "get"): (302, 200, 404, 200, 200, 200, 200, 200, 403),
+    ("projects:project_edit", "project_a", "get"): (302, 200, 404, 200, 200, 403, 403, 403, 403),
+    ("projects:project_delete", "project_a", "get"): (302, 403, 403, 200, 200, 403, 403, 403, 403),
+    ("projects:project_delete", "project_a", "post"): (302, 403, 403, 302, 302, 403, 403, 403, 403),
+    # A refused step re-renders the page with its reasons (200); a taken one redirects (302).
+    ("projects:project_transition", "step:finish_survey", "post"): (
+        302,
+        200,
+        404,
+        200,
+        200,
+        200,
+        200,
+        200,
+        403,
+    ),
+    ("projects:project_transition", "step:approve", "post"): (302, 200, 404, 200, 200, 200, 200, 200, 403),
     # Imports: whoever may add and change the kind's records; a batch is its uploader's own.
     ("core:import_start", "kind:compounds", "get"): (302, 200, 200, 200, 200, 403, 403, 403, 403),
     ("core:import_start", "kind:buildings", "get"): (302, 200, 200, 200, 200, 403, 403, 403, 403),
@@ -113,6 +133,7 @@ def _objects(world):
         )[0],
         "batch_a": import_batch(world["clerk_a"]),
         "item": renovation_item(),
+        "project_a": project_in(compound),
         "street_a": world.street_a,
         "district_b": world.district_b,
         "new_community_a": new_community,
@@ -152,6 +173,8 @@ def test_permission_table(url_name, obj, method, world, client_for):
             url = reverse(url_name)
         elif obj.startswith("kind:"):
             url = reverse(url_name, args=[obj.removeprefix("kind:")])
+        elif obj.startswith("step:"):
+            url = reverse(url_name, args=[objects["project_a"].pk, obj.removeprefix("step:")])
         else:
             url = reverse(url_name, args=[objects[obj].pk])
         client = client_for(persona)

@@ -1,0 +1,136 @@
+"""Renovation projects (改造项目): one compound or several bundled (连片改造, 一片区一方案)."""
+
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from core.models import BaseModel
+from core.querysets import RestrictedManager
+from core.scoping import RegionScope
+from org.models import Region
+
+from .registry import Compound
+
+
+class Project(BaseModel):
+    """A renovation project: planned, approved, built, accepted and handed over as one unit."""
+
+    class Pool(models.TextChoices):
+        RESERVE = "reserve", _("reserve")
+        PLANNING = "planning", _("planning")
+        IMPLEMENTATION = "implementation", _("implementation")
+
+    class Stage(models.TextChoices):
+        # In order: a project moves one stage forward at a time (projects.lifecycle).
+        SURVEY = "survey", _("needs survey")
+        DESIGN = "design", _("preliminary plan and budget")
+        DECLARATION = "declaration", _("plan declaration")
+        REVIEW = "review", _("joint review and approval")
+        PROCUREMENT = "procurement", _("bidding and construction permit")
+        CONSTRUCTION = "construction", _("construction")
+        ACCEPTANCE = "acceptance", _("completion acceptance")
+        HANDOVER = "handover", _("handover to management")
+        AUDIT = "audit", _("audit")
+        CLOSED = "closed", _("closed")
+
+    city = models.ForeignKey(
+        Region, verbose_name=_("city"), on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    # The smallest region holding all its compounds (a street, or the district of a bundle): its scope.
+    region = models.ForeignKey(
+        Region, verbose_name=_("area"), on_delete=models.PROTECT, related_name="projects", editable=False
+    )
+    compounds = models.ManyToManyField(
+        Compound, verbose_name=_("compounds"), through="ProjectCompound", related_name="projects"
+    )
+    name = models.CharField(_("project name"), max_length=150)
+    code = models.CharField(_("project code"), max_length=40, blank=True)
+    plan_year = models.PositiveSmallIntegerField(_("plan year"), null=True, blank=True)
+    pool = models.CharField(_("pipeline pool"), max_length=16, choices=Pool.choices, default=Pool.RESERVE)
+    stage = models.CharField(
+        _("stage"), max_length=16, choices=Stage.choices, default=Stage.SURVEY, editable=False
+    )
+    implementing_entity = models.CharField(_("implementing entity"), max_length=100, blank=True)
+    designer = models.CharField(_("designer"), max_length=100, blank=True)
+    contractor = models.CharField(_("contractor"), max_length=100, blank=True)
+    supervisor = models.CharField(_("supervisor"), max_length=100, blank=True)
+    planned_start = models.DateField(_("planned start"), null=True, blank=True)
+    planned_completion = models.DateField(_("planned completion"), null=True, blank=True)
+
+    # Facts recorded by the lifecycle's transitions, never edited directly.
+    survey_completed_on = models.DateField(_("survey completed on"), null=True, blank=True, editable=False)
+    design_completed_on = models.DateField(
+        _("plan and budget completed on"), null=True, blank=True, editable=False
+    )
+    declared_on = models.DateField(_("declared on"), null=True, blank=True, editable=False)
+    approved_on = models.DateField(_("approved on"), null=True, blank=True, editable=False)
+    approval_body = models.CharField(_("approving body"), max_length=100, blank=True, editable=False)
+    approval_number = models.CharField(
+        _("approval document number"), max_length=50, blank=True, editable=False
+    )
+    permit_number = models.CharField(
+        _("construction permit number"), max_length=50, blank=True, editable=False
+    )
+    permit_exempt = models.BooleanField(_("exempt from a construction permit"), default=False, editable=False)
+    started_on = models.DateField(_("construction started on"), null=True, blank=True, editable=False)
+    completed_on = models.DateField(_("construction completed on"), null=True, blank=True, editable=False)
+    accepted_on = models.DateField(_("accepted on"), null=True, blank=True, editable=False)
+    handed_over_on = models.DateField(_("handed over on"), null=True, blank=True, editable=False)
+    management_entity = models.CharField(
+        _("management after handover"), max_length=100, blank=True, editable=False
+    )
+    audited_on = models.DateField(_("audited on"), null=True, blank=True, editable=False)
+
+    objects = RestrictedManager()
+    scope = RegionScope("region__path")
+
+    class Meta:
+        verbose_name = _("renovation project")
+        verbose_name_plural = _("renovation projects")
+        ordering = ["-plan_year", "region__path", "name", "id"]
+        permissions = [
+            ("advance_project", _("Can move a project through its survey, design and construction stages")),
+            ("approve_project", _("Can record approvals, acceptance and audit of a project")),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["city", "code"],
+                condition=~models.Q(code=""),
+                name="project_code_unique_in_city",
+                violation_error_message=_("Another project of the city already has this code."),
+            ),
+        ]
+        indexes = [models.Index(fields=["stage"]), models.Index(fields=["plan_year"])]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("projects:project_detail", args=[self.pk])
+
+    @property
+    def stage_index(self):
+        return list(self.Stage.values).index(self.stage)
+
+
+class ProjectCompound(models.Model):
+    """A compound bundled into a project. A compound with a project cannot be deleted."""
+
+    project = models.ForeignKey(Project, verbose_name=_("renovation project"), on_delete=models.CASCADE)
+    compound = models.ForeignKey(
+        Compound, verbose_name=_("compound"), on_delete=models.PROTECT, related_name="project_links"
+    )
+
+    class Meta:
+        verbose_name = _("compound of a project")
+        verbose_name_plural = _("compounds of projects")
+        ordering = ["project", "compound__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "compound"], name="compound_once_per_project")
+        ]
+
+    def __str__(self):
+        return f"{self.project} · {self.compound}"
+
+    def get_absolute_url(self):
+        return self.project.get_absolute_url()

@@ -1,0 +1,146 @@
+"""Every write to projects goes through these functions: creation from compounds, edits, and the
+lifecycle transitions of projects.lifecycle."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from core.audit import audit_record, changes_between, model_snapshot
+from core.models import AuditEntry
+from org.models import Region
+
+from .lifecycle import blockers, transition_for
+from .models import Compound, Project, ProjectCompound
+from .services import city_of
+
+PROJECT_EDITABLE = (
+    "name", "code", "plan_year", "pool", "implementing_entity", "designer", "contractor", "supervisor",
+    "planned_start", "planned_completion",
+)  # fmt: skip
+# A project's compounds move through the registry's pools with it.
+COMPOUND_POOL_AFTER = {
+    "approve": Compound.Pool.IMPLEMENTATION,
+    "accept": Compound.Pool.RENOVATED,
+}
+PROJECT_POOL_AFTER = {"declare": Project.Pool.PLANNING, "approve": Project.Pool.IMPLEMENTATION}
+
+
+def smallest_common_region(compounds):
+    """The deepest region holding every compound: their street, or the district of a bundle."""
+    paths = [c.community.path.strip("/").split("/") for c in compounds]
+    common = []
+    for codes in zip(*paths, strict=False):
+        if len(set(codes)) != 1:
+            break
+        common.append(codes[0])
+    return Region.objects.get(path="/".join(common) + "/")
+
+
+def _place(actor, project, compounds):
+    compounds = list(compounds)
+    if not compounds:
+        raise ValidationError({"compounds": _("Choose at least one compound.")})
+    visible = set(
+        Compound.objects.restrict(actor).filter(pk__in=[c.pk for c in compounds]).values_list("pk", flat=True)
+    )
+    if len(visible) != len(compounds):
+        raise ValidationError({"compounds": _("Some compounds are outside your area.")})
+    compounds = list(Compound.objects.filter(pk__in=visible).select_related("community"))
+    project.region = smallest_common_region(compounds)
+    if project.region.level < Region.Level.CITY:
+        raise ValidationError({"compounds": _("The compounds of one project must lie in one city.")})
+    project.city = city_of(project.region) if project.region.level > Region.Level.CITY else project.region
+    if (
+        project.code
+        and Project.objects.filter(city=project.city, code=project.code).exclude(pk=project.pk).exists()
+    ):
+        raise ValidationError({"code": _("Another project of the city already has this code.")})
+    return compounds
+
+
+@transaction.atomic
+def project_create(*, actor, compounds, **fields):
+    project = Project(**{k: v for k, v in fields.items() if k in PROJECT_EDITABLE})
+    compounds = _place(actor, project, compounds)
+    project.full_clean()
+    project.save()
+    ProjectCompound.objects.bulk_create([ProjectCompound(project=project, compound=c) for c in compounds])
+    audit_record(
+        actor=actor, action=AuditEntry.Action.CREATE, obj=project,
+        changes={**model_snapshot(project), "compounds": [c.name for c in compounds]},
+    )  # fmt: skip
+    return project
+
+
+@transaction.atomic
+def project_update(*, actor, instance, compounds=None, **fields):
+    project = Project.objects.select_for_update(of=("self",)).get(pk=instance.pk)
+    before = {
+        **model_snapshot(project),
+        "compounds": sorted(project.compounds.values_list("name", flat=True)),
+    }
+    for name, value in fields.items():
+        if name in PROJECT_EDITABLE:
+            setattr(project, name, value)
+    if compounds is not None:
+        compounds = _place(actor, project, compounds)
+        ProjectCompound.objects.filter(project=project).exclude(compound__in=compounds).delete()
+        ProjectCompound.objects.bulk_create(
+            [ProjectCompound(project=project, compound=c) for c in compounds], ignore_conflicts=True
+        )
+    project.full_clean()
+    project.save()
+    after = {**model_snapshot(project), "compounds": sorted(project.compounds.values_list("name", flat=True))}
+    audit_record(
+        actor=actor, action=AuditEntry.Action.UPDATE, obj=project, changes=changes_between(before, after)
+    )
+    return project
+
+
+@transaction.atomic
+def project_delete(*, actor, instance):
+    if instance.stage not in (Project.Stage.SURVEY, Project.Stage.DESIGN):
+        raise ValidationError(_("Only a project still in survey or design can be deleted."))
+    audit_record(actor=actor, action=AuditEntry.Action.DELETE, obj=instance, changes=model_snapshot(instance))
+    instance.delete()
+
+
+@transaction.atomic
+def project_transition(*, actor, project, action, **inputs):
+    """Move ``project`` one stage on by ``action`` (a row of projects.lifecycle.TRANSITIONS).
+
+    The row is locked and its stage read again, so two people acting at once cannot skip or repeat
+    a stage: the second finds the project already moved and is refused.
+    """
+    transition = transition_for(action)
+    if transition is None:
+        raise ValidationError(_("Unknown step."))
+    try:
+        project = Project.objects.restrict(actor).select_for_update(of=("self",)).get(pk=project.pk)
+    except Project.DoesNotExist:
+        raise PermissionDenied from None
+    reasons = blockers(transition, project, actor, inputs)
+    if reasons:
+        raise ValidationError(reasons)
+    source = project.get_stage_display()
+    recorded = {}
+    for name in transition.inputs:
+        value = inputs.get(name)
+        if value is None:
+            value = False if name == "permit_exempt" else ""
+            if Project._meta.get_field(name).null:
+                value = None
+        setattr(project, name, value)
+        recorded[name] = str(value) if value not in (None, "") else None
+    project.stage = transition.target
+    if action in PROJECT_POOL_AFTER:
+        project.pool = PROJECT_POOL_AFTER[action]
+    project.full_clean()
+    project.save()
+    if action in COMPOUND_POOL_AFTER:
+        Compound.objects.filter(project_links__project=project).update(pool=COMPOUND_POOL_AFTER[action])
+    audit_record(
+        actor=actor, action=AuditEntry.Action.TRANSITION, obj=project, changes=recorded,
+        summary=f"{transition.label}：{source} → {project.get_stage_display()}",
+    )  # fmt: skip
+    return project

@@ -1,0 +1,149 @@
+"""Pages of renovation projects: list, detail with the lifecycle, create/edit, and the step action."""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Sum
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from core.views import Column, ObjectDeleteView, ObjectDetailView, ObjectEditView, ObjectListView
+
+from . import project_services
+from .filters import ProjectFilter
+from .forms import ProjectForm
+from .lifecycle import blockers, next_transition, transition_for
+from .models import Project
+
+
+def transition_form(transition, data=None):
+    """A small form of the inputs a step records, built from the Project fields it names."""
+    fields = {}
+    for name in transition.inputs:
+        model_field = Project._meta.get_field(name)
+        form_field = model_field.formfield()
+        form_field.required = name in transition.required
+        if isinstance(form_field, forms.DateField):
+            form_field.widget = forms.DateInput(attrs={"type": "date"})
+        fields[name] = form_field
+    return type("TransitionForm", (forms.Form,), fields)(data, prefix=transition.action)
+
+
+class ProjectListView(ObjectListView):
+    model = Project
+    template_name = "projects/project_list.html"
+    filterset_class = ProjectFilter
+    columns = (
+        Column(gettext_lazy("project name"), "name", link=True, sort="name"),
+        Column(gettext_lazy("project code"), "code", sort="code"),
+        Column(gettext_lazy("area"), "region.name", sort="region__path"),
+        Column(gettext_lazy("plan year"), "plan_year", sort="plan_year", numeric=True),
+        Column(gettext_lazy("stage"), "get_stage_display", sort="stage"),
+        Column(gettext_lazy("pipeline pool"), "get_pool_display", sort="pool"),
+        Column(gettext_lazy("compounds"), "compound_count", numeric=True),
+        Column(gettext_lazy("households"), "households", sort="households", numeric=True),
+    )
+
+    def base_queryset(self):
+        return (
+            super()
+            .base_queryset()
+            .select_related("region")
+            .annotate(compound_count=Count("compounds"), households=Sum("compounds__household_count"))
+            # Meta.ordering is not applied to a GROUP BY query: say it again.
+            .order_by(*Project._meta.ordering)
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        totals = self.object_list.order_by().aggregate(projects=Count("pk", distinct=True))
+        by_stage = dict(
+            self.object_list.order_by().values_list("stage").annotate(n=Count("pk", distinct=True))
+        )
+        context["totals"] = totals
+        context["by_stage"] = [(label, by_stage.get(value, 0)) for value, label in Project.Stage.choices]
+        return context
+
+
+class ProjectDetailView(ObjectDetailView):
+    model = Project
+    template_name = "projects/project_detail.html"
+    fields = (
+        "code", "plan_year", "pool", "implementing_entity", "designer", "contractor", "supervisor",
+        "planned_start", "planned_completion", "survey_completed_on", "design_completed_on", "declared_on",
+        "approved_on", "approval_body", "approval_number", "permit_number", "permit_exempt", "started_on",
+        "completed_on", "accepted_on", "handed_over_on", "management_entity", "audited_on",
+    )  # fmt: skip
+
+    def base_queryset(self):
+        return super().base_queryset().select_related("region", "city")
+
+    PLAN_FIELDS = 10  # the first fields are the plan; the rest are facts the steps record
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        project = self.object
+        plan, facts = context["field_rows"][: self.PLAN_FIELDS], context["field_rows"][self.PLAN_FIELDS :]
+        # A fact shows once a step has recorded it; "no" of the permit exemption is no fact.
+        context["field_rows"] = plan + [
+            (label, value) for label, value in facts if value not in ("—", _("no"))
+        ]
+        compounds = project.compounds.select_related("community__parent").order_by("name")
+        step = next_transition(project)
+        context.update(
+            compounds=compounds,
+            compound_totals=compounds.aggregate(
+                households=Sum("household_count"),
+                buildings=Sum("building_count"),
+                floor_area=Sum("floor_area"),
+            ),
+            stages=[
+                (value, label, index < project.stage_index, value == project.stage)
+                for index, (value, label) in enumerate(Project.Stage.choices)
+            ],
+            step=step,
+            step_blockers=blockers(step, project, self.request.user) if step else [],
+            step_form=kwargs.get("step_form") or (transition_form(step) if step else None),
+        )
+        return context
+
+
+class ProjectEditView(ObjectEditView):
+    model = Project
+    form_class = ProjectForm
+    create_service = project_services.project_create
+    update_service = project_services.project_update
+
+
+class ProjectDeleteView(ObjectDeleteView):
+    model = Project
+    delete_service = project_services.project_delete
+    success_url_name = "projects:project_list"
+
+
+class ProjectTransitionView(ProjectDetailView):
+    """POST: take one lifecycle step; on a refusal the page shows the reasons and keeps the input."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk, action):
+        project = get_object_or_404(Project.objects.restrict(request.user), pk=pk)
+        transition = transition_for(action)
+        if transition is None:
+            return redirect(project.get_absolute_url())
+        form = transition_form(transition, request.POST)
+        if form.is_valid():
+            try:
+                project_services.project_transition(
+                    actor=request.user, project=project, action=action, **form.cleaned_data
+                )
+            except ValidationError as error:
+                for message in error.messages:
+                    form.add_error(None, message)
+            else:
+                messages.success(request, _("Done: %(step)s.") % {"step": transition.label})
+                return redirect(project.get_absolute_url())
+        self.object = project
+        self.kwargs = {"pk": pk}
+        return self.render_to_response(self.get_context_data(step_form=form))
