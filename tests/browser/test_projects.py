@@ -1,0 +1,64 @@
+"""A project walked from the needs survey to handover in the browser, step by step."""
+
+from playwright.sync_api import expect
+
+from projects.models import Compound, Project
+from tests.factories import compound_in
+
+STEPS = (
+    # (button, {label: value}) in the order of the lifecycle
+    ("完成需求调查", {"调查完成日期": "2026-03-01"}),
+    ("完成初步方案及预算", {"方案及预算完成日期": "2026-04-01"}),
+    ("申报年度计划", {"申报日期": "2026-05-01"}),
+    (
+        "登记批复",
+        {"批复日期": "2026-06-01", "批复机关": "淄博市住房和城乡建设局", "批复文号": "淄建〔2026〕58号"},
+    ),
+    ("开工", {"开工日期": "2026-07-01", "施工许可证号": "370303202607010101"}),
+    ("完工", {"完工日期": "2026-10-31"}),
+    ("登记竣工验收", {"竣工验收日期": "2026-12-20"}),
+    ("移交后期管理", {"移交日期": "2027-01-10", "后期管理单位": "车站街道物业服务中心"}),
+)
+
+
+def test_city_staff_walk_a_project_from_survey_to_handover(world, page, log_in):
+    compound_in(world.community_a, name="华光路小区")
+    compound_in(world.community_a, name="华光路新村")
+    log_in("city")
+    page.goto("/projects/add/")
+    compound = Compound.objects.get(name="华光路小区")
+    page.get_by_label("小区").select_option(value=str(compound.pk))
+    page.get_by_label("项目名称").fill("华光路片区改造")
+    page.get_by_label("计划年度").fill("2026")
+    page.get_by_label("施工单位").fill("淄博建工集团有限公司")
+    page.get_by_role("button", name="保存").click()
+    expect(page.get_by_role("heading", name="华光路片区改造")).to_be_visible()
+
+    for button, inputs in STEPS:
+        step = page.locator("#next-step")
+        expect(step.get_by_role("heading", name=button)).to_be_visible()
+        for label, value in inputs.items():
+            step.get_by_label(label).fill(value)
+        step.get_by_role("button", name=button).click()
+        expect(page.get_by_role("alert").filter(has_text=button)).to_be_visible()
+
+    expect(page.locator("#stages [aria-current=step]")).to_have_text("审计")
+    project = Project.objects.get(name="华光路片区改造")
+    assert project.stage == Project.Stage.AUDIT
+    assert str(project.started_on) == "2026-07-01" and str(project.completed_on) == "2026-10-31"
+    assert Compound.objects.get(name="华光路小区").pool == Compound.Pool.RENOVATED
+    # The timeline names every step taken.
+    history = page.locator(".history-list")
+    for button, _inputs in STEPS:
+        expect(history).to_contain_text(button)
+    assert page.console_errors == [], page.console_errors
+
+
+def test_a_clerk_sees_why_the_approval_is_not_theirs(world, page, log_in):
+    from tests.factories import project_in
+
+    project = project_in(compound_in(world.community_a), stage=Project.Stage.REVIEW)
+    log_in("clerk_a")
+    page.goto(project.get_absolute_url())
+    expect(page.locator("#step-blockers")).to_contain_text("您的角色不能办理此步骤")
+    expect(page.locator("#next-step").get_by_role("button", name="登记批复")).to_be_disabled()
