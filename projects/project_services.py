@@ -26,14 +26,19 @@ PROJECT_POOL_AFTER = {"declare": Project.Pool.PLANNING, "approve": Project.Pool.
 
 
 def smallest_common_region(compounds):
-    """The deepest region holding every compound: their street, or the district of a bundle."""
+    """The deepest region holding every compound, but no deeper than a street: their street, the
+    district of a bundle across streets, ... None when they share no region at all."""
     paths = [c.community.path.strip("/").split("/") for c in compounds]
     common = []
     for codes in zip(*paths, strict=False):
         if len(set(codes)) != 1:
             break
         common.append(codes[0])
-    return Region.objects.get(path="/".join(common) + "/")
+    if not common:
+        return None
+    region = Region.objects.select_related("parent").get(path="/".join(common) + "/")
+    # Projects are run by street offices and districts; a community is too fine an area.
+    return region.parent if region.level == Region.Level.COMMUNITY else region
 
 
 def _place(actor, project, compounds):
@@ -46,22 +51,25 @@ def _place(actor, project, compounds):
     if len(visible) != len(compounds):
         raise ValidationError({"compounds": _("Some compounds are outside your area.")})
     compounds = list(Compound.objects.filter(pk__in=visible).select_related("community"))
-    project.region = smallest_common_region(compounds)
-    if project.region.level < Region.Level.CITY:
+    region = smallest_common_region(compounds)
+    if region is None or region.level < Region.Level.CITY:
         raise ValidationError({"compounds": _("The compounds of one project must lie in one city.")})
-    project.city = city_of(project.region) if project.region.level > Region.Level.CITY else project.region
-    if (
-        project.code
-        and Project.objects.filter(city=project.city, code=project.code).exclude(pk=project.pk).exists()
-    ):
-        raise ValidationError({"code": _("Another project of the city already has this code.")})
+    project.region = region
+    project.city = city_of(region) if region.level > Region.Level.CITY else region
     return compounds
+
+
+def _check_code(project):
+    taken = Project.objects.filter(city=project.city, code=project.code).exclude(pk=project.pk)
+    if project.code and taken.exists():
+        raise ValidationError({"code": _("Another project of the city already has this code.")})
 
 
 @transaction.atomic
 def project_create(*, actor, compounds, **fields):
     project = Project(**{k: v for k, v in fields.items() if k in PROJECT_EDITABLE})
     compounds = _place(actor, project, compounds)
+    _check_code(project)
     project.full_clean()
     project.save()
     ProjectCompound.objects.bulk_create([ProjectCompound(project=project, compound=c) for c in compounds])
@@ -88,6 +96,7 @@ def project_update(*, actor, instance, compounds=None, **fields):
         ProjectCompound.objects.bulk_create(
             [ProjectCompound(project=project, compound=c) for c in compounds], ignore_conflicts=True
         )
+    _check_code(project)
     project.full_clean()
     project.save()
     after = {**model_snapshot(project), "compounds": sorted(project.compounds.values_list("name", flat=True))}
@@ -99,10 +108,12 @@ def project_update(*, actor, instance, compounds=None, **fields):
 
 @transaction.atomic
 def project_delete(*, actor, instance):
-    if instance.stage not in (Project.Stage.SURVEY, Project.Stage.DESIGN):
+    # Read the stage again under a lock: someone may have declared the project meanwhile.
+    project = Project.objects.select_for_update(of=("self",)).get(pk=instance.pk)
+    if project.stage not in (Project.Stage.SURVEY, Project.Stage.DESIGN):
         raise ValidationError(_("Only a project still in survey or design can be deleted."))
-    audit_record(actor=actor, action=AuditEntry.Action.DELETE, obj=instance, changes=model_snapshot(instance))
-    instance.delete()
+    audit_record(actor=actor, action=AuditEntry.Action.DELETE, obj=project, changes=model_snapshot(project))
+    project.delete()
 
 
 @transaction.atomic
@@ -141,6 +152,7 @@ def project_transition(*, actor, project, action, **inputs):
         Compound.objects.filter(project_links__project=project).update(pool=COMPOUND_POOL_AFTER[action])
     audit_record(
         actor=actor, action=AuditEntry.Action.TRANSITION, obj=project, changes=recorded,
-        summary=f"{transition.label}：{source} → {project.get_stage_display()}",
+        summary=_("%(step)s: %(source)s → %(target)s")
+        % {"step": transition.label, "source": source, "target": project.get_stage_display()},
     )  # fmt: skip
     return project

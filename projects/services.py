@@ -88,10 +88,19 @@ def compound_delete(*, actor, instance):
     try:
         compound.delete()
     except ProtectedError as error:
-        kinds = sorted({str(type(obj)._meta.verbose_name) for obj in error.protected_objects})
-        raise ValidationError(
-            _("It still has %(what)s; delete or move those first.") % {"what": "、".join(kinds)}
-        ) from error
+        raise ValidationError(_protection_message(error.protected_objects)) from error
+
+
+def _protection_message(protected):
+    from .models import ProjectCompound
+
+    projects = sorted({link.project.name for link in protected if isinstance(link, ProjectCompound)})
+    if projects:
+        return _("It belongs to the renovation projects %(projects)s; remove it from them first.") % {
+            "projects": "、".join(projects)
+        }
+    kinds = sorted({str(type(obj)._meta.verbose_name) for obj in protected})
+    return _("It still has %(what)s; delete or move those first.") % {"what": "、".join(kinds)}
 
 
 BUILDING_EDITABLE = ("number", "storeys", "units", "household_count", "year_built", "has_lift")
