@@ -164,17 +164,7 @@ class RenovationItemListView(ObjectListView):
 
 class RenovationItemDetailView(ObjectDetailView):
     model = RenovationItem
-    fields = (
-        "category",
-        "code",
-        "name",
-        "unit",
-        "indicator",
-        "default_payer",
-        "payer_note",
-        "order",
-        "active",
-    )
+    fields = catalogue.ITEM_FIELDS
 
     def base_queryset(self):
         return super().base_queryset().select_related("category")
