@@ -52,9 +52,12 @@ class RestrictedViewMixin(LoginRequiredMixin):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
+    related = ()  # select_related() of the page: what every row shows from its relations
+
     def base_queryset(self):
         """Hook for selectors: the restricted rows with what the page needs joined in."""
-        return self.model.objects.restrict(self.request.user, self.action)
+        queryset = self.model.objects.restrict(self.request.user, self.action)
+        return queryset.select_related(*self.related) if self.related else queryset
 
     def get_queryset(self):
         return self.base_queryset()
@@ -266,6 +269,7 @@ class ObjectDeleteView(RestrictedViewMixin, DetailView):
 
 class AuditEntryListView(ObjectListView):
     model = AuditEntry
+    related = ("content_type",)
     portal_actions = ()
     template_name = "core/auditentry_list.html"
     paginate_by = 50
@@ -284,9 +288,6 @@ class AuditEntryListView(ObjectListView):
         from .filters import AuditEntryFilter
 
         return AuditEntryFilter
-
-    def base_queryset(self):
-        return super().base_queryset().select_related("content_type")
 
 
 class JobDetailView(RestrictedViewMixin, DetailView):

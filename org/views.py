@@ -12,6 +12,7 @@ from .models import CityPolicy, Organisation, Region
 
 class RegionListView(ObjectListView):
     model = Region
+    related = ("parent",)
     filterset_class = RegionFilter
     columns = (
         Column(_("name"), "name", link=True, sort="name"),
@@ -21,17 +22,12 @@ class RegionListView(ObjectListView):
     )
     sort_default = "path"
 
-    def base_queryset(self):
-        return super().base_queryset().select_related("parent")
-
 
 class RegionDetailView(ObjectDetailView):
     model = Region
+    related = ("parent",)
     template_name = "org/region_detail.html"
     fields = ("name", "code", "level", "parent")
-
-    def base_queryset(self):
-        return super().base_queryset().select_related("parent")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -58,6 +54,7 @@ class OrganisationListView(ObjectListView):
     """Organisations are managed in the administration site; the portal shows them."""
 
     model = Organisation
+    related = ("region",)
     portal_actions = ()
     filterset_class = OrganisationFilter
     columns = (
@@ -68,21 +65,17 @@ class OrganisationListView(ObjectListView):
     )
     sort_default = "region__path"
 
-    def base_queryset(self):
-        return super().base_queryset().select_related("region")
-
 
 class OrganisationDetailView(ObjectDetailView):
     model = Organisation
+    related = ("region",)
     portal_actions = ()
     fields = ("name", "short_name", "kind", "region")
-
-    def base_queryset(self):
-        return super().base_queryset().select_related("region")
 
 
 class CityPolicyListView(ObjectListView):
     model = CityPolicy
+    related = ("city",)
     columns = (
         Column(_("policy title"), "title", link=True),
         Column(_("document number"), "document_number"),
@@ -91,19 +84,14 @@ class CityPolicyListView(ObjectListView):
         Column(_("built on or before"), "built_before"),
     )
 
-    def base_queryset(self):
-        return super().base_queryset().select_related("city")
-
 
 class CityPolicyDetailView(ObjectDetailView):
     model = CityPolicy
+    related = ("city",)
     fields = (
         "city", "title", "document_number", "effective_from", "built_before", "exclude_shanty_town_areas",
         "exclude_self_built_housing",
     )  # fmt: skip
-
-    def base_queryset(self):
-        return super().base_queryset().select_related("city")
 
 
 class CityPolicyEditView(ObjectEditView):

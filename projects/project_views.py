@@ -32,6 +32,7 @@ def transition_form(transition, data=None):
 
 class ProjectListView(ObjectListView):
     model = Project
+    related = ("region",)
     template_name = "projects/project_list.html"
     filterset_class = ProjectFilter
     columns = (
@@ -49,7 +50,6 @@ class ProjectListView(ObjectListView):
         return (
             super()
             .base_queryset()
-            .select_related("region")
             .annotate(compound_count=Count("compounds"), households=Sum("compounds__household_count"))
             # Meta.ordering is not applied to a GROUP BY query: say it again.
             .order_by(*Project._meta.ordering)
@@ -68,6 +68,10 @@ class ProjectListView(ObjectListView):
 
 class ProjectDetailView(ObjectDetailView):
     model = Project
+    related = (
+        "region",
+        "city",
+    )
     template_name = "projects/project_detail.html"
     fields = (
         "code", "plan_year", "pool", "implementing_entity", "designer", "contractor", "supervisor",
@@ -75,9 +79,6 @@ class ProjectDetailView(ObjectDetailView):
         "approved_on", "approval_body", "approval_number", "permit_number", "permit_exempt", "started_on",
         "completed_on", "accepted_on", "handed_over_on", "management_entity", "audited_on",
     )  # fmt: skip
-
-    def base_queryset(self):
-        return super().base_queryset().select_related("region", "city")
 
     PLAN_FIELDS = 10  # the first fields are the plan; the rest are facts the steps record
 

@@ -59,15 +59,16 @@ class CompoundListView(ObjectListView):
 
 class CompoundDetailView(ObjectDetailView):
     model = Compound
+    related = (
+        "community__parent__parent",
+        "city",
+    )
     template_name = "projects/compound_detail.html"
     fields = (
         "code", "address", "year_built", "floor_area", "building_count", "household_count", "max_storeys",
         "property_management", "origin", "in_shanty_town_area", "self_built", "pool", "longitude", "latitude",
         "notes",
     )  # fmt: skip
-
-    def base_queryset(self):
-        return super().base_queryset().select_related("community__parent__parent", "city")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -147,6 +148,7 @@ class BuildingDeleteView(ObjectDeleteView):
 
 class RenovationItemListView(ObjectListView):
     model = RenovationItem
+    related = ("category",)
     filterset_class = RenovationItemFilter
     paginate_by = 100
     columns = (
@@ -158,16 +160,11 @@ class RenovationItemListView(ObjectListView):
         Column(_("offered for new projects"), "active"),
     )
 
-    def base_queryset(self):
-        return super().base_queryset().select_related("category")
-
 
 class RenovationItemDetailView(ObjectDetailView):
     model = RenovationItem
+    related = ("category",)
     fields = catalogue.ITEM_FIELDS
-
-    def base_queryset(self):
-        return super().base_queryset().select_related("category")
 
 
 class RenovationItemEditView(ObjectEditView):
