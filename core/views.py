@@ -261,7 +261,11 @@ class ObjectDeleteView(RestrictedViewMixin, DetailView):
             )
             return redirect(obj.get_absolute_url())
         messages.success(request, _("Deleted %(object)s.") % {"object": obj})
-        return redirect(reverse(self.success_url_name))
+        return redirect(self.get_success_url(obj))
+
+    def get_success_url(self, obj):
+        """Where to go once ``obj`` is deleted: the model's list by default."""
+        return reverse(self.success_url_name)
 
 
 # --- core's own pages ---------------------------------------------------------------------------

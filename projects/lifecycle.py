@@ -5,7 +5,7 @@ take it, what it must record, and what must be true first.
 (a later issue) can drive the same transitions as the buttons on the project page.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
@@ -26,7 +26,10 @@ class Transition:
     # Inputs the user gives, as Project field names; each is recorded on the project.
     inputs: tuple
     required: tuple = ()
-    guards: tuple = field(default_factory=tuple)
+    # guard(project) -> reasons: what the project itself must satisfy (explains a disabled button).
+    guards: tuple = ()
+    # guard(project, inputs) -> reasons: checks of what the user gives with the step.
+    input_guards: tuple = ()
 
 
 def needs_compounds(project):
@@ -59,7 +62,7 @@ TRANSITIONS = (
     Transition("approve", _("Record the approval"), S.REVIEW, S.PROCUREMENT, APPROVE,
                ("approved_on", "approval_body", "approval_number"), ("approved_on", "approval_body", "approval_number")),
     Transition("start_construction", _("Start construction"), S.PROCUREMENT, S.CONSTRUCTION, ADVANCE,
-               ("started_on", "permit_number", "permit_exempt"), ("started_on",), (needs_contractor, needs_permit)),
+               ("started_on", "permit_number", "permit_exempt"), ("started_on",), (needs_contractor,), (needs_permit,)),
     Transition("complete_construction", _("Complete construction"), S.CONSTRUCTION, S.ACCEPTANCE, ADVANCE,
                ("completed_on",), ("completed_on",)),
     Transition("accept", _("Record the completion acceptance"), S.ACCEPTANCE, S.HANDOVER, APPROVE,
@@ -98,9 +101,9 @@ def blockers(transition, project, user, inputs=None):
     if not user.has_perm(transition.permission):
         reasons.append(_("Your role cannot take this step."))
     for guard in transition.guards:
-        if guard.__code__.co_argcount == 1:
-            reasons.extend(guard(project))
-        elif inputs is not None:
+        reasons.extend(guard(project))
+    if inputs is not None:
+        for guard in transition.input_guards:
             reasons.extend(guard(project, inputs))
     if inputs is not None:
         for name in transition.required:

@@ -136,14 +136,9 @@ class BuildingEditView(ObjectEditView):
 class BuildingDeleteView(ObjectDeleteView):
     model = Building
     delete_service = services.building_delete
-    success_url_name = "projects:compound_list"
 
-    def post(self, request, *args, **kwargs):
-        compound_url = self.get_object().compound.get_absolute_url()
-        response = super().post(request, *args, **kwargs)
-        if response.status_code == 302:
-            response["Location"] = compound_url
-        return response
+    def get_success_url(self, obj):
+        return obj.compound.get_absolute_url()  # buildings are listed on their compound's page
 
 
 class RenovationItemListView(ObjectListView):

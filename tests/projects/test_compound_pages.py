@@ -155,3 +155,13 @@ def test_list_with_40000_compounds_runs_the_same_queries_as_with_10(world, clien
     assert Compound.objects.count() > 35000
     assert queries_of(client, LIST) == with_10
     assert queries_of(client, LIST, **filtered) == filtered_with_10
+
+
+def test_deleting_a_building_returns_to_its_compound(world, client_for):
+    from projects.models import Building
+
+    compound = compound_in(world.community_a)
+    building = Building.objects.create(compound=compound, number="2号楼", storeys=6)
+    response = client_for("clerk_a").post(f"/projects/buildings/{building.pk}/delete/")
+    assert response["Location"] == compound.get_absolute_url()
+    assert not Building.objects.filter(pk=building.pk).exists()
