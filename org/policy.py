@@ -3,9 +3,10 @@ registers under ELIGIBILITY_RECOMPUTE_JOB (org cannot import projects)."""
 
 from django.db import transaction
 
-from core.audit import audit_record, changes_between, model_snapshot
+from core.audit import audit_record, model_snapshot
 from core.jobs import job_start
 from core.models import AuditEntry
+from core.services import instance_create, instance_update
 
 from .models import CityPolicy
 
@@ -16,31 +17,16 @@ POLICY_FIELDS = (
 )  # fmt: skip
 
 
-@transaction.atomic
+@transaction.atomic  # the policy and its recompute job are recorded together
 def citypolicy_create(*, actor, **fields):
-    policy = CityPolicy(**{k: v for k, v in fields.items() if k in POLICY_FIELDS})
-    policy.full_clean()
-    policy.save()
-    audit_record(actor=actor, action=AuditEntry.Action.CREATE, obj=policy, changes=model_snapshot(policy))
+    policy = instance_create(actor=actor, model=CityPolicy, fields=fields, editable=POLICY_FIELDS)
     job_start(kind=ELIGIBILITY_RECOMPUTE_JOB, user=actor, params={"city": policy.city_id})
     return policy
 
 
-@transaction.atomic
+@transaction.atomic  # the policy and its recompute job are recorded together
 def citypolicy_update(*, actor, instance, **fields):
-    policy = CityPolicy.objects.select_for_update().get(pk=instance.pk)
-    before = model_snapshot(policy)
-    for name, value in fields.items():
-        if name in POLICY_FIELDS:
-            setattr(policy, name, value)
-    policy.full_clean()
-    policy.save()
-    audit_record(
-        actor=actor,
-        action=AuditEntry.Action.UPDATE,
-        obj=policy,
-        changes=changes_between(before, model_snapshot(policy)),
-    )
+    policy = instance_update(actor=actor, instance=instance, fields=fields, editable=POLICY_FIELDS)
     job_start(kind=ELIGIBILITY_RECOMPUTE_JOB, user=actor, params={"city": policy.city_id})
     return policy
 

@@ -5,8 +5,9 @@ import json
 from django.conf import settings
 from django.db import transaction
 
-from core.audit import audit_record, changes_between, model_snapshot
+from core.audit import audit_record, model_snapshot
 from core.models import AuditEntry
+from core.services import instance_create, instance_update
 
 from .models import RenovationItem
 
@@ -52,31 +53,12 @@ def catalogue_load(category_model, item_model, path=CATALOGUE_FIXTURE):
     return created
 
 
-@transaction.atomic
 def renovationitem_create(*, actor, **fields):
-    item = RenovationItem(**{k: v for k, v in fields.items() if k in ITEM_FIELDS})
-    item.full_clean()
-    item.save()
-    audit_record(actor=actor, action=AuditEntry.Action.CREATE, obj=item, changes=model_snapshot(item))
-    return item
+    return instance_create(actor=actor, model=RenovationItem, fields=fields, editable=ITEM_FIELDS)
 
 
-@transaction.atomic
 def renovationitem_update(*, actor, instance, **fields):
-    item = RenovationItem.objects.select_for_update().get(pk=instance.pk)
-    before = model_snapshot(item)
-    for name, value in fields.items():
-        if name in ITEM_FIELDS:
-            setattr(item, name, value)
-    item.full_clean()
-    item.save()
-    audit_record(
-        actor=actor,
-        action=AuditEntry.Action.UPDATE,
-        obj=item,
-        changes=changes_between(before, model_snapshot(item)),
-    )
-    return item
+    return instance_update(actor=actor, instance=instance, fields=fields, editable=ITEM_FIELDS)
 
 
 @transaction.atomic

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from core.audit import audit_record, changes_between, model_snapshot
 from core.models import AuditEntry
+from core.services import instance_create, instance_update
 from org.models import CityPolicy, Region
 
 from .eligibility import verdict
@@ -39,45 +40,35 @@ def _check_year(year_built):
         )
 
 
-def _finish(compound):
-    compound.city = city_of(compound.community)
-    if (
-        compound.code
-        and Compound.objects.filter(city=compound.city, code=compound.code).exclude(pk=compound.pk).exists()
-    ):
-        raise ValidationError({"code": _("Another compound of the city already has this code.")})
-    compound.eligibility = verdict(compound, CityPolicy.in_force(compound.city))
-    compound.full_clean()
-    compound.save()
+def _compound_rules(actor):
+    """What a compound must satisfy beyond its model, and what is derived from it."""
+
+    def prepare(compound):
+        _check_community(actor, compound.community)
+        _check_year(compound.year_built)
+        compound.city = city_of(compound.community)
+        taken = Compound.objects.filter(city=compound.city, code=compound.code).exclude(pk=compound.pk)
+        if compound.code and taken.exists():
+            raise ValidationError({"code": _("Another compound of the city already has this code.")})
+        compound.eligibility = verdict(compound, CityPolicy.in_force(compound.city))
+
+    return prepare
 
 
-@transaction.atomic
 def compound_create(*, actor, **fields):
-    compound = Compound(**{k: v for k, v in fields.items() if k in COMPOUND_EDITABLE})
-    _check_community(actor, compound.community)
-    _check_year(compound.year_built)
-    _finish(compound)
-    audit_record(actor=actor, action=AuditEntry.Action.CREATE, obj=compound, changes=model_snapshot(compound))
-    return compound
-
-
-@transaction.atomic
-def compound_update(*, actor, instance, **fields):
-    compound = Compound.objects.select_for_update().get(pk=instance.pk)
-    before = model_snapshot(compound)
-    for name, value in fields.items():
-        if name in COMPOUND_EDITABLE:
-            setattr(compound, name, value)
-    _check_community(actor, compound.community)
-    _check_year(compound.year_built)
-    _finish(compound)
-    audit_record(
-        actor=actor,
-        action=AuditEntry.Action.UPDATE,
-        obj=compound,
-        changes=changes_between(before, model_snapshot(compound)),
+    return instance_create(
+        actor=actor, model=Compound, fields=fields, editable=COMPOUND_EDITABLE, prepare=_compound_rules(actor)
     )
-    return compound
+
+
+def compound_update(*, actor, instance, **fields):
+    return instance_update(
+        actor=actor,
+        instance=instance,
+        fields=fields,
+        editable=COMPOUND_EDITABLE,
+        prepare=_compound_rules(actor),
+    )
 
 
 @transaction.atomic
