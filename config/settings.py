@@ -251,6 +251,14 @@ IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=50000)
 # Files with more rows than this are checked and committed by a background job with a progress bar.
 IMPORT_BACKGROUND_ROWS = env.int("IMPORT_BACKGROUND_ROWS", default=3000)
 
+# --- Project attachments ------------------------------------------------------------------------
+ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_MB", default=50) * 1024 * 1024
+# Extensions a project archive accepts; the content is checked against the extension too.
+ATTACHMENT_EXTENSIONS = env.list(
+    "ATTACHMENT_EXTENSIONS",
+    default=["pdf", "ofd", "jpg", "jpeg", "png", "doc", "docx", "xls", "xlsx", "dwg", "zip"],
+)
+
 # --- E-mail -----------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)

@@ -193,6 +193,39 @@ class User(AbstractUser):
         return self._role_codes
 
 
+class Milestone(models.TextChoices):
+    """The dated milestones of a project that a city's calendar can set deadlines for."""
+
+    SURVEY = "survey", _("needs survey completed")
+    DESIGN = "design", _("plan and budget completed")
+    DECLARATION = "declaration", _("plan declared")
+    APPROVAL = "approval", _("plan approved")
+    BIDDING = "bidding", _("bidding done, construction started")
+    COMPLETION = "completion", _("construction completed")
+    ACCEPTANCE = "acceptance", _("completion accepted")
+    HANDOVER = "handover", _("handed over to management")
+
+
+class Prerequisite(models.TextChoices):
+    """Conditions a project must meet before it enters the annual plan (咸宁's 六个前置)."""
+
+    PARTY_ORGANISATION = "party_organisation", _("a party organisation set up in the compound")
+    CONSULTATION = "consultation", _("multi-party consultation and co-governance")
+    CONVENTION = "convention", _("residents' convention signed")
+    ILLEGAL_STRUCTURES = "illegal_structures", _("illegal structures demolished")
+    CONTRIBUTION = "contribution", _("residents contribute to the renovation")
+    PROPERTY_MANAGEMENT = "property_management", _("residents accept paid property management")
+
+
+class DeadlineKind(models.TextChoices):
+    """How a calendar row is read; the month rows fall due at the end of that month."""
+
+    YEAR_BEFORE = "year_before", _("by the end of month … of the year before the plan year")
+    PLAN_YEAR = "plan_year", _("by the end of month … of the plan year")
+    YEAR_AFTER = "year_after", _("by the end of month … of the year after the plan year")
+    MONTHS_AFTER = "months_after", _("within … months of the milestone before it")
+
+
 class CityPolicy(BaseModel):
     """A city's renovation policy as data: eligibility cutoff and exclusions, from a dated document."""
 
@@ -218,6 +251,13 @@ class CityPolicy(BaseModel):
         _("exclude shanty-town redevelopment areas"), default=True
     )
     exclude_self_built_housing = models.BooleanField(_("exclude self-built housing"), default=True)
+    # [Prerequisite values]: the checklist every project of the city keeps.
+    prerequisites = models.JSONField(_("prerequisites of a project"), default=list, blank=True)
+    prerequisites_block_plan = models.BooleanField(
+        _("prerequisites must be met before a project enters the annual plan"), default=False
+    )
+    # {Milestone value: {"kind": DeadlineKind value, "value": month or number of months}}.
+    deadlines = models.JSONField(_("deadline calendar"), default=dict, blank=True)
 
     scope = RegionScope("city__path")
 
@@ -234,6 +274,35 @@ class CityPolicy(BaseModel):
 
     def get_absolute_url(self):
         return reverse("org:citypolicy_detail", args=[self.pk])
+
+    def clean(self):
+        super().clean()
+        unknown = set(self.prerequisites or ()) - set(Prerequisite.values)
+        if unknown:
+            raise ValidationError(
+                {"prerequisites": _("Unknown prerequisite: %s") % "、".join(sorted(unknown))}
+            )
+        errors = []
+        for milestone, rule in (self.deadlines or {}).items():
+            label = Milestone(milestone).label if milestone in Milestone.values else milestone
+            kind, value = rule.get("kind"), rule.get("value")
+            if milestone not in Milestone.values or kind not in DeadlineKind.values:
+                errors.append(_("The deadline of “%(milestone)s” is not understood.") % {"milestone": label})
+            elif kind == DeadlineKind.MONTHS_AFTER and not (isinstance(value, int) and 1 <= value <= 36):
+                errors.append(
+                    _("The deadline of “%(milestone)s”: give 1 to 36 months.") % {"milestone": label}
+                )
+            elif kind != DeadlineKind.MONTHS_AFTER and not (isinstance(value, int) and 1 <= value <= 12):
+                errors.append(
+                    _("The deadline of “%(milestone)s”: the month must be 1 to 12.") % {"milestone": label}
+                )
+            elif kind == DeadlineKind.MONTHS_AFTER and milestone == Milestone.values[0]:
+                errors.append(
+                    _("The deadline of “%(milestone)s” cannot follow an earlier milestone.")
+                    % {"milestone": label}
+                )
+        if errors:
+            raise ValidationError({"deadlines": errors})
 
     @classmethod
     def in_force(cls, city, on=None):

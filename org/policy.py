@@ -1,5 +1,5 @@
-"""City policy services. The compounds' verdicts are recomputed by a job that the projects app
-registers under ELIGIBILITY_RECOMPUTE_JOB (org cannot import projects)."""
+"""City policy services. After a change, the compounds' verdicts and the projects' deadlines are
+recomputed by jobs the projects app registers under these names (org cannot import projects)."""
 
 from django.db import transaction
 
@@ -11,23 +11,29 @@ from core.services import instance_create, instance_update
 from .models import CityPolicy
 
 ELIGIBILITY_RECOMPUTE_JOB = "eligibility_recompute"
+SCHEDULE_RECOMPUTE_JOB = "schedule_recompute"
 POLICY_FIELDS = (
     "city", "title", "document_number", "effective_from", "built_before", "exclude_shanty_town_areas",
-    "exclude_self_built_housing",
+    "exclude_self_built_housing", "prerequisites", "prerequisites_block_plan", "deadlines",
 )  # fmt: skip
 
 
-@transaction.atomic  # the policy and its recompute job are recorded together
+def _recompute(actor, city_id):
+    job_start(kind=ELIGIBILITY_RECOMPUTE_JOB, user=actor, params={"city": city_id})
+    job_start(kind=SCHEDULE_RECOMPUTE_JOB, user=actor, params={"city": city_id})
+
+
+@transaction.atomic  # the policy and its recompute jobs are recorded together
 def citypolicy_create(*, actor, **fields):
     policy = instance_create(actor=actor, model=CityPolicy, fields=fields, editable=POLICY_FIELDS)
-    job_start(kind=ELIGIBILITY_RECOMPUTE_JOB, user=actor, params={"city": policy.city_id})
+    _recompute(actor, policy.city_id)
     return policy
 
 
-@transaction.atomic  # the policy and its recompute job are recorded together
+@transaction.atomic  # the policy and its recompute jobs are recorded together
 def citypolicy_update(*, actor, instance, **fields):
     policy = instance_update(actor=actor, instance=instance, fields=fields, editable=POLICY_FIELDS)
-    job_start(kind=ELIGIBILITY_RECOMPUTE_JOB, user=actor, params={"city": policy.city_id})
+    _recompute(actor, policy.city_id)
     return policy
 
 
@@ -36,4 +42,4 @@ def citypolicy_delete(*, actor, instance):
     city_id = instance.city_id
     audit_record(actor=actor, action=AuditEntry.Action.DELETE, obj=instance, changes=model_snapshot(instance))
     instance.delete()
-    job_start(kind=ELIGIBILITY_RECOMPUTE_JOB, user=actor, params={"city": city_id})
+    _recompute(actor, city_id)

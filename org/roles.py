@@ -30,9 +30,19 @@ class Role:
 READ_ORG = ("org.view_region", "org.view_organisation", "core.view_job", "core.view_importbatch")
 READ_REGISTRY = (
     "projects.view_compound", "projects.view_building", "projects.view_renovationitem", "projects.view_project",
+    "projects.view_projectitem", "projects.view_progressreport", "projects.view_inspection",
+    "projects.view_finding", "projects.view_attachment", "projects.view_projectprerequisite",
 )  # fmt: skip
 # Street offices and districts prepare and build projects; the city records approvals, acceptance, audit.
-RUN_PROJECTS = ("projects.add_project", "projects.change_project", "projects.advance_project")
+RUN_PROJECTS = (
+    "projects.add_project", "projects.change_project", "projects.advance_project",
+    "projects.add_projectitem", "projects.change_projectitem", "projects.delete_projectitem",
+    "projects.add_progressreport", "projects.add_attachment", "projects.delete_attachment",
+    "projects.add_projectprerequisite", "projects.change_projectprerequisite",
+    "projects.delete_projectprerequisite",
+)  # fmt: skip
+# Districts and the city inspect (督导检查) and close what they found once it is put right.
+INSPECT = ("projects.add_inspection", "projects.change_finding")
 CATALOGUE_ADMIN = (
     "projects.add_renovationitem",
     "projects.change_renovationitem",
@@ -53,13 +63,14 @@ ROLES = {
             _("Keeps the compound database and follows every project of the city."),
             (*READ_ORG, "org.add_region", "org.change_region", "org.delete_region", *POLICY_ADMIN,
              *KEEP_REGISTRY, "projects.delete_compound", *CATALOGUE_ADMIN,
-             *RUN_PROJECTS, "projects.delete_project", "projects.approve_project"),
+             *RUN_PROJECTS, "projects.delete_project", "projects.approve_project", *INSPECT),
         ),
         Role(
             DISTRICT_STAFF,
             _("District staff"),
             _("Responsible for the projects of one district or county."),
-            (*READ_ORG, *KEEP_REGISTRY, "projects.delete_compound", *RUN_PROJECTS, "projects.delete_project"),
+            (*READ_ORG, *KEEP_REGISTRY, "projects.delete_compound", *RUN_PROJECTS, "projects.delete_project",
+             *INSPECT),
         ),
         Role(
             STREET_CLERK,

@@ -12,6 +12,8 @@ from core.services import instance_create, instance_update
 from .models import RenovationItem
 
 CATALOGUE_FIXTURE = settings.BASE_DIR / "fixtures" / "renovation_items.json"
+# The category whose items must all be done where needed (基础类, 应改尽改).
+BASIC_CATEGORY = "basic"
 ITEM_FIELDS = (
     "category",
     "code",

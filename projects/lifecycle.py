@@ -9,7 +9,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from .models import Project
+from .archive_services import prerequisites_missing
+from .models import Finding, Project
 
 S = Project.Stage
 ADVANCE = "projects.advance_project"
@@ -46,6 +47,25 @@ def needs_contractor(project):
     return [] if project.contractor else [_("Record the contractor (the winning bidder) first.")]
 
 
+def needs_prerequisites(project):
+    """Where the city's policy says so, its checklist must be complete before the annual plan."""
+    return [
+        _("Prerequisite not met yet: %(prerequisite)s.") % {"prerequisite": label}
+        for label in prerequisites_missing(project, blocking_only=True)
+    ]
+
+
+def no_open_critical_findings(project):
+    open_critical = Finding.objects.open().filter(
+        inspection__project=project, severity=Finding.Severity.CRITICAL
+    )
+    return [
+        _("Critical inspection finding still open: %(finding)s (rectify by %(deadline)s).")
+        % {"finding": finding.description, "deadline": finding.deadline.isoformat()}
+        for finding in open_critical
+    ]
+
+
 def needs_permit(project, inputs):
     if inputs.get("permit_exempt") or inputs.get("permit_number"):
         return []
@@ -58,7 +78,7 @@ TRANSITIONS = (
     Transition("finish_design", _("Finish the preliminary plan and budget"), S.DESIGN, S.DECLARATION, ADVANCE,
                ("design_completed_on",), ("design_completed_on",)),
     Transition("declare", _("Declare for the annual plan"), S.DECLARATION, S.REVIEW, ADVANCE,
-               ("declared_on",), ("declared_on",), (needs_plan_year,)),
+               ("declared_on",), ("declared_on",), (needs_plan_year, needs_prerequisites)),
     Transition("approve", _("Record the approval"), S.REVIEW, S.PROCUREMENT, APPROVE,
                ("approved_on", "approval_body", "approval_number"), ("approved_on", "approval_body", "approval_number")),
     Transition("start_construction", _("Start construction"), S.PROCUREMENT, S.CONSTRUCTION, ADVANCE,
@@ -66,7 +86,7 @@ TRANSITIONS = (
     Transition("complete_construction", _("Complete construction"), S.CONSTRUCTION, S.ACCEPTANCE, ADVANCE,
                ("completed_on",), ("completed_on",)),
     Transition("accept", _("Record the completion acceptance"), S.ACCEPTANCE, S.HANDOVER, APPROVE,
-               ("accepted_on",), ("accepted_on",)),
+               ("accepted_on",), ("accepted_on",), (no_open_critical_findings,)),
     Transition("hand_over", _("Hand over to management"), S.HANDOVER, S.AUDIT, ADVANCE,
                ("handed_over_on", "management_entity"), ("handed_over_on", "management_entity")),
     Transition("record_audit", _("Record the audit"), S.AUDIT, S.CLOSED, APPROVE,

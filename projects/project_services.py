@@ -11,6 +11,7 @@ from org.models import Region
 
 from .lifecycle import blockers, transition_for
 from .models import Compound, Project, ProjectCompound
+from .schedule import schedule_refresh
 from .services import city_of
 
 PROJECT_EDITABLE = (
@@ -70,6 +71,7 @@ def project_create(*, actor, compounds, **fields):
     project = Project(**{k: v for k, v in fields.items() if k in PROJECT_EDITABLE})
     compounds = _place(actor, project, compounds)
     _check_code(project)
+    schedule_refresh(project)
     project.full_clean()
     project.save()
     ProjectCompound.objects.bulk_create([ProjectCompound(project=project, compound=c) for c in compounds])
@@ -97,6 +99,7 @@ def project_update(*, actor, instance, compounds=None, **fields):
             [ProjectCompound(project=project, compound=c) for c in compounds], ignore_conflicts=True
         )
     _check_code(project)
+    schedule_refresh(project)  # the plan year dates the calendar
     project.full_clean()
     project.save()
     after = {**model_snapshot(project), "compounds": sorted(project.compounds.values_list("name", flat=True))}
@@ -146,6 +149,7 @@ def project_transition(*, actor, project, action, **inputs):
     project.stage = transition.target
     if action in PROJECT_POOL_AFTER:
         project.pool = PROJECT_POOL_AFTER[action]
+    schedule_refresh(project)
     project.full_clean()
     project.save()
     if action in COMPOUND_POOL_AFTER:

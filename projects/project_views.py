@@ -3,18 +3,24 @@
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Sum
+from django.db.models import Count, Prefetch, Sum
 from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.views import Column, ObjectDeleteView, ObjectDetailView, ObjectEditView, ObjectListView
+from org.models import CityPolicy
 
 from . import project_services
+from .archive_services import archive_missing, prerequisite_checklist
 from .filters import ProjectFilter
 from .forms import ProjectForm
 from .lifecycle import blockers, next_transition, transition_for
-from .models import Project
+from .models import Finding, Project
+from .schedule import deadlines
+from .work_forms import AttachmentForm, FindingCloseForm, PrerequisiteForm
+from .work_services import REPORTING_STAGES, item_totals, missing_basic_items
 
 
 def transition_form(transition, data=None):
@@ -92,6 +98,9 @@ class ProjectDetailView(ObjectDetailView):
         ]
         compounds = project.compounds.select_related("community__parent").order_by("name")
         step = next_transition(project)
+        context.update(project_sections(self.request.user, project))
+        if step is not None and step.action == "accept":
+            context["archive_missing"] = archive_missing(project)
         context.update(
             compounds=compounds,
             compound_totals=compounds.aggregate(
@@ -108,6 +117,42 @@ class ProjectDetailView(ObjectDetailView):
             step_form=kwargs.get("step_form") or (transition_form(step) if step else None),
         )
         return context
+
+
+def project_sections(user, project):
+    """What the project page shows below its plan: deadlines, items, prerequisites, progress,
+    inspections and the archive, each read in one or two queries."""
+    policy = CityPolicy.in_force(project.city_id)
+    item_rows, grand_total = item_totals(project)
+    items = list(project.items.select_related("item__category"))
+    return {
+        "deadlines": deadlines(project, policy),
+        "items_by_category": [
+            (category, totals, [row for row in items if row.item.category_id == category.pk])
+            for category, totals in item_rows
+        ],
+        "grand_total": grand_total,
+        "missing_basic": missing_basic_items(project),
+        "checklist": prerequisite_checklist(project, policy),
+        "prerequisites_block_plan": bool(policy and policy.prerequisites_block_plan),
+        "progress_reports": project.progress_reports.select_related("reported_by").prefetch_related("photos"),
+        "inspections": project.inspections.prefetch_related(
+            Prefetch("findings", queryset=Finding.objects.select_related("requested_item"))
+        ),
+        "attachments": project.attachments.select_related("uploaded_by"),
+        "attachment_form": AttachmentForm(),
+        "prerequisite_form": PrerequisiteForm(initial={"met_on": timezone.localdate().isoformat()}),
+        "close_form": FindingCloseForm(initial={"closed_on": timezone.localdate().isoformat()}),
+        "may": {
+            "items": user.has_perm("projects.change_projectitem") and project.stage != Project.Stage.CLOSED,
+            "prerequisites": user.has_perm("projects.add_projectprerequisite"),
+            "progress": user.has_perm("projects.add_progressreport") and project.stage in REPORTING_STAGES,
+            "inspect": user.has_perm("projects.add_inspection"),
+            "close_findings": user.has_perm("projects.change_finding"),
+            "attach": user.has_perm("projects.add_attachment"),
+            "remove_attachments": user.has_perm("projects.delete_attachment") and project.accepted_on is None,
+        },
+    }
 
 
 class ProjectEditView(ObjectEditView):

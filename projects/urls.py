@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import project_views, views
+from . import project_views, views, work_views
 
 app_name = "projects"
 
@@ -30,4 +30,21 @@ urlpatterns = [
         project_views.ProjectTransitionView.as_view(),
         name="project_transition",
     ),
+    path("<int:pk>/items/", work_views.ProjectItemGridView.as_view(), name="projectitem_grid"),
+    path(
+        "<int:pk>/prerequisites/<slug:kind>/",
+        work_views.PrerequisiteRecordView.as_view(),
+        name="prerequisite_record",
+    ),
+    path(
+        "<int:pk>/prerequisites/<slug:kind>/clear/",
+        work_views.PrerequisiteClearView.as_view(),
+        name="prerequisite_clear",
+    ),
+    path("<int:pk>/progress/add/", work_views.ProgressReportCreateView.as_view(), name="progressreport_add"),
+    path("<int:pk>/inspections/add/", work_views.InspectionCreateView.as_view(), name="inspection_add"),
+    path("findings/<int:pk>/close/", work_views.FindingCloseView.as_view(), name="finding_close"),
+    path("<int:pk>/attachments/add/", work_views.AttachmentUploadView.as_view(), name="attachment_add"),
+    path("attachments/<int:pk>/", work_views.AttachmentDownloadView.as_view(), name="attachment_download"),
+    path("attachments/<int:pk>/delete/", work_views.AttachmentDeleteView.as_view(), name="attachment_delete"),
 ]

@@ -28,6 +28,12 @@ def pytest_configure(config):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def private_media(settings, tmp_path_factory):
+    """Uploaded files (imports, project archives) go to a temporary folder, not var/media."""
+    settings.MEDIA_ROOT = tmp_path_factory.getbasetemp() / "media"
+
+
 def require_service(available, reason):
     """Skip (developer machine) or fail (CI) when a real service is missing."""
     if available:

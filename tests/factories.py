@@ -118,3 +118,35 @@ def project_in(*compounds, stage=None, **fields):
         project.refresh_from_db()
     ProjectCompound.objects.bulk_create([ProjectCompound(project=project, compound=c) for c in compounds])
     return project
+
+
+def finding_in(project, *, severity="general", deadline=None, **fields):
+    """An inspection of ``project`` with one open finding."""
+    import datetime
+
+    from projects.models import Finding, Inspection
+
+    inspection = Inspection.objects.create(
+        project=project, inspected_on=datetime.date(2026, 6, 1), inspector="市住建局督导组"
+    )
+    return Finding.objects.create(
+        inspection=inspection,
+        description=fields.pop("description", "楼道堆物未清理"),
+        severity=severity,
+        deadline=deadline or datetime.date(2026, 7, 1),
+        **fields,
+    )
+
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def attachment_in(project, user, *, kind="plan", name="改造方案.pdf", content=PDF_BYTES, **fields):
+    from projects.models import Attachment
+
+    attachment = Attachment(
+        project=project, kind=kind, filename=name, size=len(content), uploaded_by=user, **fields
+    )
+    attachment.file.save(name, ContentFile(content), save=False)
+    attachment.save()
+    return attachment

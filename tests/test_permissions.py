@@ -13,11 +13,12 @@ from core.models import Job
 from org.models import CityPolicy
 from projects.models import Building
 from tests.conftest import PERSONAS
-from tests.factories import compound_in, import_batch, project_in, renovation_item
+from tests.factories import attachment_in, compound_in, finding_in, import_batch, project_in, renovation_item
 
 # Persona order:   anon  clerk_a clerk_b district city finance leader auditor sysadmin
 ALL_OK = (302, 200, 200, 200, 200, 200, 200, 200, 200)
 STAFF_ONLY_ADMIN = (302, 302, 302, 302, 302, 302, 302, 302, 200)
+RUNS_PROJECT_POST = (302, 302, 404, 302, 302, 403, 403, 403, 403)
 
 # (url name, object, method): statuses in PERSONAS order
 TABLE = {
@@ -92,6 +93,20 @@ TABLE = {
         403,
     ),
     ("projects:project_transition", "step:approve", "post"): (302, 200, 404, 200, 200, 200, 200, 200, 403),
+    # A project's items, prerequisites, progress and archive: whoever runs the project; a refused
+    # or empty POST re-renders (200) or goes back to the project page with its message (302).
+    ("projects:projectitem_grid", "project_a", "get"): (302, 200, 404, 200, 200, 403, 403, 403, 403),
+    ("projects:projectitem_grid", "project_a", "post"): (302, 200, 404, 200, 200, 403, 403, 403, 403),
+    ("projects:prerequisite_record", "prereq:contribution", "post"): RUNS_PROJECT_POST,
+    ("projects:prerequisite_clear", "prereq:contribution", "post"): RUNS_PROJECT_POST,
+    ("projects:progressreport_add", "project_a", "get"): (302, 200, 404, 200, 200, 403, 403, 403, 403),
+    ("projects:attachment_add", "project_a", "post"): RUNS_PROJECT_POST,
+    ("projects:attachment_delete", "attachment_a", "post"): RUNS_PROJECT_POST,
+    # Every reader of the project may download its files; nobody else learns they exist.
+    ("projects:attachment_download", "attachment_a", "get"): (302, 200, 404, 200, 200, 200, 200, 200, 403),
+    # Inspections (督导检查) are the district's and the city's.
+    ("projects:inspection_add", "project_a", "get"): (302, 403, 403, 200, 200, 403, 403, 403, 403),
+    ("projects:finding_close", "finding_a", "post"): (302, 403, 403, 302, 302, 403, 403, 403, 403),
     # Imports: whoever may add and change the kind's records; a batch is its uploader's own.
     ("core:import_start", "kind:compounds", "get"): (302, 200, 200, 200, 200, 403, 403, 403, 403),
     ("core:import_start", "kind:buildings", "get"): (302, 200, 200, 200, 200, 403, 403, 403, 403),
@@ -133,7 +148,9 @@ def _objects(world):
         )[0],
         "batch_a": import_batch(world["clerk_a"]),
         "item": renovation_item(),
-        "project_a": project_in(compound),
+        "project_a": (project := project_in(compound)),
+        "finding_a": finding_in(project),
+        "attachment_a": attachment_in(project, world["clerk_a"]),
         "street_a": world.street_a,
         "district_b": world.district_b,
         "new_community_a": new_community,
@@ -173,6 +190,8 @@ def test_permission_table(url_name, obj, method, world, client_for):
             url = reverse(url_name)
         elif obj.startswith("kind:"):
             url = reverse(url_name, args=[obj.removeprefix("kind:")])
+        elif obj.startswith("prereq:"):
+            url = reverse(url_name, args=[objects["project_a"].pk, obj.removeprefix("prereq:")])
         elif obj.startswith("step:"):
             url = reverse(url_name, args=[objects["project_a"].pk, obj.removeprefix("step:")])
         else:

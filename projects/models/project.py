@@ -2,12 +2,13 @@
 
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.models import BaseModel
 from core.querysets import RestrictedManager
 from core.scoping import RegionScope
-from org.models import Region
+from org.models import Milestone, Region
 
 from .registry import Compound
 
@@ -81,6 +82,13 @@ class Project(BaseModel):
     )
     audited_on = models.DateField(_("audited on"), null=True, blank=True, editable=False)
 
+    # The next milestone the city's calendar sets a deadline for, kept by projects.schedule so that
+    # lists can filter and flag overdue projects in SQL.
+    next_milestone = models.CharField(
+        _("next milestone"), max_length=16, choices=Milestone.choices, blank=True, editable=False
+    )
+    next_due_on = models.DateField(_("next deadline"), null=True, blank=True, editable=False)
+
     objects = RestrictedManager()
     scope = RegionScope("region__path")
 
@@ -100,13 +108,21 @@ class Project(BaseModel):
                 violation_error_message=_("Another project of the city already has this code."),
             ),
         ]
-        indexes = [models.Index(fields=["stage"]), models.Index(fields=["plan_year"])]
+        indexes = [
+            models.Index(fields=["stage"]),
+            models.Index(fields=["plan_year"]),
+            models.Index(fields=["next_due_on"]),
+        ]
 
     def __str__(self):
         return self.name
 
     def get_absolute_url(self):
         return reverse("projects:project_detail", args=[self.pk])
+
+    @property
+    def is_overdue(self):
+        return self.next_due_on is not None and self.next_due_on < timezone.localdate()
 
     @property
     def stage_index(self):

@@ -33,6 +33,40 @@
     field.form.requestSubmit();
   });
 
+  // The item grid of a project: the unit follows the chosen item; "More rows" adds empty rows
+  // from the formset's template and counts them in the management form.
+  document.addEventListener("change", function (event) {
+    var select = event.target;
+    if (!select.matches(".item-grid .item-cell select")) {
+      return;
+    }
+    var option = select.options[select.selectedIndex];
+    var unit = select.closest("tr").querySelector(".unit-cell");
+    if (unit) {
+      unit.textContent = (option && option.dataset.unit) || "";
+    }
+  });
+  document.addEventListener("change", function (event) {
+    if (event.target.matches(".item-grid input[name$='-DELETE']")) {
+      event.target.closest("tr").classList.toggle("is-deleted", event.target.checked);
+    }
+  });
+  document.addEventListener("click", function (event) {
+    if (!event.target.closest("#add-item-row")) {
+      return;
+    }
+    var total = document.querySelector("#item-grid-form input[name$='-TOTAL_FORMS']");
+    var template = document.getElementById("item-row-template");
+    var body = document.querySelector("#item-grid tbody");
+    var index = Number(total.value);
+    for (var i = 0; i < 5; i += 1) {
+      var html = template.innerHTML.replace(/__prefix__/g, String(index + i)).replace(/__num__/g, String(index + i + 1));
+      body.insertAdjacentHTML("beforeend", html);
+    }
+    total.value = String(index + 5);
+    body.querySelector("tr[data-row='" + (index + 1) + "'] select").focus();
+  });
+
   document.addEventListener("DOMContentLoaded", function () { paintProgress(document); });
   document.addEventListener("htmx:afterSwap", function (event) { paintProgress(event.target); });
   // A finished job reloads its page once, to show the result.
