@@ -1,13 +1,14 @@
-"""Filters of the compound list; every choice list is narrowed to the user's scope."""
+"""Filters of the compound, item and project lists; every choice list is narrowed to the user's scope."""
 
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from org.models import Region
 
-from .models import Compound, ItemCategory, Project, RenovationItem
+from .models import Compound, Finding, ItemCategory, Project, ProjectItem, RenovationItem
 
 
 class CompoundFilter(django_filters.FilterSet):
@@ -112,6 +113,18 @@ class ProjectFilter(django_filters.FilterSet):
     )
     stage = django_filters.ChoiceFilter(label=_("stage"), choices=Project.Stage.choices)
     pool = django_filters.ChoiceFilter(label=_("pipeline pool"), choices=Project.Pool.choices)
+    overdue = django_filters.ChoiceFilter(
+        label=_("overdue"),
+        choices=(
+            ("any", _("deadline or rectification overdue")),
+            ("deadline", _("a deadline has passed")),
+            ("findings", _("rectification overdue")),
+        ),
+        method="filter_overdue",
+    )
+    item_category = django_filters.ModelChoiceFilter(
+        label=_("with items of"), queryset=ItemCategory.objects.all(), method="with_item_category"
+    )
 
     class Meta:
         model = Project
@@ -127,3 +140,16 @@ class ProjectFilter(django_filters.FilterSet):
 
     def under_region(self, queryset, name, value):
         return queryset.filter(region__path__startswith=value.path)
+
+    def filter_overdue(self, queryset, name, value):
+        today = timezone.localdate()
+        late = Q(next_due_on__lt=today)
+        findings = Exists(Finding.objects.overdue(today).filter(inspection__project=OuterRef("pk")))
+        condition = {"deadline": late, "findings": findings, "any": late | findings}[value]
+        return queryset.filter(condition)
+
+    def with_item_category(self, queryset, name, value):
+        # EXISTS, not a join: a join would multiply the rows the list's sums add up.
+        return queryset.filter(
+            Exists(ProjectItem.objects.filter(project=OuterRef("pk"), item__category=value))
+        )

@@ -3,7 +3,8 @@
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Prefetch, Sum
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,7 +18,7 @@ from .archive_services import archive_missing, prerequisite_checklist
 from .filters import ProjectFilter
 from .forms import ProjectForm
 from .lifecycle import blockers, next_transition, transition_for
-from .models import Finding, Project
+from .models import Finding, Project, ProjectCompound, ProjectItem
 from .schedule import deadlines
 from .work_forms import AttachmentForm, FindingCloseForm, PrerequisiteForm
 from .work_services import REPORTING_STAGES, item_totals, missing_basic_items
@@ -50,20 +51,44 @@ class ProjectListView(ObjectListView):
         Column(gettext_lazy("pipeline pool"), "get_pool_display", sort="pool"),
         Column(gettext_lazy("compounds"), "compound_count", numeric=True),
         Column(gettext_lazy("households"), "households", sort="households", numeric=True),
+        Column(gettext_lazy("next deadline"), "deadline_text", sort="next_due_on"),
+        Column(gettext_lazy("overdue findings"), "overdue_findings", numeric=True),
     )
 
     def base_queryset(self):
+        overdue_findings = (
+            Finding.objects.overdue()
+            .filter(inspection__project=OuterRef("pk"))
+            .order_by()
+            .values("inspection__project")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
         return (
             super()
             .base_queryset()
-            .annotate(compound_count=Count("compounds"), households=Sum("compounds__household_count"))
+            .annotate(
+                compound_count=Count("compounds"),
+                households=Sum("compounds__household_count"),
+                overdue_findings=Coalesce(Subquery(overdue_findings), 0),
+            )
             # Meta.ordering is not applied to a GROUP BY query: say it again.
             .order_by(*Project._meta.ordering)
         )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        totals = self.object_list.order_by().aggregate(projects=Count("pk", distinct=True))
+        filtered = Project.objects.filter(pk__in=self.object_list.order_by().values("pk"))
+        totals = filtered.aggregate(
+            projects=Count("pk"),
+            overdue=Count("pk", filter=Q(next_due_on__lt=timezone.localdate())),
+        )
+        totals.update(
+            ProjectCompound.objects.filter(project__in=filtered).aggregate(
+                households=Sum("compound__household_count")
+            ),
+            **ProjectItem.objects.filter(project__in=filtered).aggregate(estimated=Sum("estimated_cost")),
+        )
         by_stage = dict(
             self.object_list.order_by().values_list("stage").annotate(n=Count("pk", distinct=True))
         )

@@ -125,6 +125,14 @@ class Project(BaseModel):
         return self.next_due_on is not None and self.next_due_on < timezone.localdate()
 
     @property
+    def deadline_text(self):
+        """The next deadline for lists: “2026-03-31 plan approved”, flagged when it has passed."""
+        if self.next_due_on is None:
+            return "—"
+        text = f"{self.next_due_on.isoformat()} {self.get_next_milestone_display()}"
+        return _("⚠ overdue: %(deadline)s") % {"deadline": text} if self.is_overdue else text
+
+    @property
     def stage_index(self):
         return list(self.Stage.values).index(self.stage)
 
