@@ -9,7 +9,7 @@ import random
 from datetime import date
 from decimal import Decimal
 
-from org.models import CityPolicy, Region
+from org.models import CityPolicy, DeadlineKind, Milestone, Prerequisite, Region
 
 from .demo_projects import seed_projects
 from .eligibility import verdict
@@ -46,6 +46,18 @@ NAMED = (
 )  # fmt: skip
 
 
+# 淄博's plan names no checklist or calendar of its own; the demo borrows 咸宁's six prerequisites
+# and 芒市's calendar so that every page has something to show.
+DEMO_PREREQUISITES = list(Prerequisite.values)
+DEMO_DEADLINES = {
+    Milestone.SURVEY: {"kind": DeadlineKind.YEAR_BEFORE, "value": 10},
+    Milestone.DESIGN: {"kind": DeadlineKind.YEAR_BEFORE, "value": 12},
+    Milestone.BIDDING: {"kind": DeadlineKind.PLAN_YEAR, "value": 3},
+    Milestone.ACCEPTANCE: {"kind": DeadlineKind.YEAR_AFTER, "value": 1},
+    Milestone.HANDOVER: {"kind": DeadlineKind.MONTHS_AFTER, "value": 3},
+}
+
+
 def ensure_policy(city):
     """淄博's plan of 2020 (淄政办字〔2020〕49号): built by 2005-12-31, both exclusions on."""
     policy = CityPolicy.objects.filter(city=city).order_by("-effective_from").first()
@@ -58,6 +70,9 @@ def ensure_policy(city):
             built_before=date(2005, 12, 31),
             exclude_shanty_town_areas=True,
             exclude_self_built_housing=True,
+            prerequisites=DEMO_PREREQUISITES,
+            prerequisites_block_plan=True,
+            deadlines={milestone.value: rule for milestone, rule in DEMO_DEADLINES.items()},
         )
     return policy
 
@@ -109,7 +124,7 @@ def seed(context):
         seed_compounds(city, policy, context.stdout)
     created = seed_projects(city)
     if created:
-        context.stdout.write(f"{city.name}: {created} projects, one in every stage")
+        context.stdout.write(f"{city.name}: {created} projects, one in every stage, with items and records")
 
 
 def seed_compounds(city, policy, stdout):

@@ -1,12 +1,15 @@
 """Demo projects of 淄博: one in every stage, some late, walked there through the real lifecycle
-by the demo city administrator, so their timelines read like real ones."""
+by the demo city administrator, so their timelines read like real ones (projects.demo_records adds
+their items, prerequisites, progress, inspections and files)."""
 
 import datetime
 
 from django.db.models import Count
+from django.utils import timezone
 
-from org.models import Region, User
+from org.models import Prerequisite, Region, User
 
+from .demo_records import after_step, tick_prerequisites
 from .lifecycle import TRANSITIONS
 from .models import Compound, Project
 from .project_services import project_create, project_transition
@@ -24,6 +27,7 @@ DEMO_PROJECTS = (
     ("钟楼街道老旧小区改造", Project.Stage.AUDIT, 2024, datetime.date(2024, 12, 31)),
     ("城东街道老旧小区改造", Project.Stage.CLOSED, 2023, datetime.date(2023, 12, 31)),
 )
+STEP = datetime.timedelta(days=45)
 STREETS = ("车站街道", "车站街道", "车站街道", "公园街道", "和平街道", "科苑街道", "般阳路街道", "松龄路街道",
            "钟楼街道", "城东街道")  # fmt: skip
 
@@ -58,12 +62,17 @@ def seed_projects(city):
             implementing_entity=f"{street.parent.name}住房和城乡建设局", contractor="淄博建工集团有限公司",
             planned_completion=planned_completion,
         )  # fmt: skip
-        day = datetime.date(year - 1, 9, 1)
-        for transition in TRANSITIONS:
-            if project.stage == target:
-                break
+        steps = TRANSITIONS[: list(Project.Stage.values).index(target)]
+        # Steps 45 days apart from September of the year before, none of them after today.
+        day = min(datetime.date(year - 1, 9, 1), timezone.localdate() - STEP * len(steps))
+        if target == Project.Stage.DESIGN:
+            tick_prerequisites(admin, project, day, kinds=Prerequisite.values[:3])
+        for transition in steps:
+            if transition.action == "declare":
+                tick_prerequisites(admin, project, day - STEP / 3)
             project = project_transition(
                 actor=admin, project=project, action=transition.action, **_inputs(transition.action, day)
             )
-            day += datetime.timedelta(days=45)
+            after_step(admin, project, transition.action, index)
+            day += STEP
     return len(DEMO_PROJECTS)

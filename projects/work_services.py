@@ -15,6 +15,7 @@ from .catalogue import BASIC_CATEGORY
 from .models import Attachment, Finding, Inspection, ItemCategory, ProgressReport, Project, ProjectItem
 
 ITEM_FIELDS = ("item", "quantity", "estimated_cost", "bid_price", "actual_cost", "progress", "payer", "note")
+ITEM_DEFAULTS = {"progress": 0, "payer": "", "note": ""}  # for a row that leaves them out
 # Progress is reported from the start of construction until the project is handed over.
 REPORTING_STAGES = (Project.Stage.CONSTRUCTION, Project.Stage.ACCEPTANCE, Project.Stage.HANDOVER)
 
@@ -61,7 +62,9 @@ def project_items_save(*, actor, project, rows):
         before = model_snapshot(row) if row is not None else None
         row = row or ProjectItem(project=project)
         for name in ITEM_FIELDS:
-            setattr(row, name, data.get(name))
+            setattr(row, name, data.get(name, ITEM_DEFAULTS.get(name)))
+        row.note = row.note or ""
+        row.progress = row.progress if row.progress is not None else 0
         row.payer = row.payer or item.default_payer
         try:
             row.full_clean(exclude=["project"], validate_unique=False)
