@@ -275,6 +275,19 @@ class CityPolicy(BaseModel):
     def get_absolute_url(self):
         return reverse("org:citypolicy_detail", args=[self.pk])
 
+    def prerequisite_labels(self):
+        return [Prerequisite(kind).label for kind in self.prerequisites or () if kind in Prerequisite.values]
+
+    def calendar_rows(self):
+        """[(milestone label, the deadline in words)] in the order of the milestones."""
+        rows = []
+        for milestone in Milestone:
+            rule = (self.deadlines or {}).get(milestone.value)
+            if rule and rule.get("kind") in DeadlineKind.values:
+                text = str(DeadlineKind(rule["kind"]).label).replace("…", str(rule.get("value")))
+                rows.append((milestone.label, text))
+        return rows
+
     def clean(self):
         super().clean()
         unknown = set(self.prerequisites or ()) - set(Prerequisite.values)

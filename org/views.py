@@ -88,9 +88,10 @@ class CityPolicyListView(ObjectListView):
 class CityPolicyDetailView(ObjectDetailView):
     model = CityPolicy
     related = ("city",)
+    template_name = "org/citypolicy_detail.html"
     fields = (
         "city", "title", "document_number", "effective_from", "built_before", "exclude_shanty_town_areas",
-        "exclude_self_built_housing",
+        "exclude_self_built_housing", "prerequisites_block_plan",
     )  # fmt: skip
 
 
