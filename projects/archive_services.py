@@ -113,6 +113,13 @@ def attachment_delete(*, actor, instance):
     project = locked_project(actor, instance.project, "projects.delete_attachment")
     if project.accepted_on is not None:
         raise ValidationError(_("The project has been accepted; its archive is kept as it is."))
+    # Without its file, a tick recorded with no note would have no evidence at all.
+    proven = ProjectPrerequisite.objects.filter(project=project, evidence=instance, note="").first()
+    if proven is not None:
+        raise ValidationError(
+            _("“%(name)s” is the only evidence of “%(prerequisite)s”; untick it or record a note first.")
+            % {"name": instance.filename, "prerequisite": proven.get_kind_display()}
+        )
     audit_record(
         actor=actor, action=AuditEntry.Action.UPDATE, obj=project,
         summary=_("Attachment removed: %(name)s") % {"name": instance.filename},

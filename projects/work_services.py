@@ -32,7 +32,11 @@ def project_items_save(*, actor, project, rows):
     if project.stage == Project.Stage.CLOSED:
         raise ValidationError(_("The project is closed; its items can no longer change."))
     existing = {row.pk: row for row in ProjectItem.objects.filter(project=project).select_related("item")}
+    holders = {row.item_id: row.pk for row in existing.values()}  # as stored, before this save
     errors, seen, saved, removed, changes = [], {}, [], [], {}
+    # Rows the caller did not send stay as they are, and so do their items.
+    mentioned = {data.get("id") for data in rows if data.get("id")}
+    untouched = {row.item_id for pk, row in existing.items() if pk not in mentioned}
     for number, data in enumerate(rows, start=1):
         row = existing.get(data.get("id")) if data.get("id") else None
         if data.get("id") and row is None:
@@ -54,6 +58,9 @@ def project_items_save(*, actor, project, rows):
             )
             continue
         seen[item.pk] = number
+        if item.pk in untouched:
+            errors.append(_row_error(number, _("“%(item)s” is already in the project.") % {"item": item}))
+            continue
         if not item.active and (row is None or row.item_id != item.pk):
             errors.append(
                 _row_error(number, _("“%(item)s” is no longer offered for new projects.") % {"item": item})
@@ -85,14 +92,32 @@ def project_items_save(*, actor, project, rows):
         changes[str(row.item)] = {"removed": str(row.quantity)}
     # Removals first: a row may be removed and its item added again in one save.
     ProjectItem.objects.filter(pk__in=[row.pk for row in removed]).delete()
-    for row in saved:
-        row.save()
+    _save_in_order(saved, holders, removed)
     if changes:
         audit_record(
             actor=actor, action=AuditEntry.Action.UPDATE, obj=project,
             summary=_("Items saved: %(count)s changed") % {"count": len(changes)}, changes=changes,
         )  # fmt: skip
     return saved
+
+
+def _save_in_order(rows, holders, removed):
+    """Save ``rows`` so that none takes an item another row still holds: a row may take the item
+    another moves away from in the same save. Two rows swapping their items are refused."""
+    gone = {row.pk for row in removed}
+    holders = {item: pk for item, pk in holders.items() if pk not in gone}
+    pending = list(rows)
+    while pending:
+        ready = [row for row in pending if holders.get(row.item_id, row.pk) == row.pk]
+        if not ready:
+            raise ValidationError(
+                _("Rows cannot swap their items in one save: change one, save, then change the other.")
+            )
+        for row in ready:
+            holders = {item: pk for item, pk in holders.items() if pk != row.pk}
+            row.save()
+            holders[row.item_id] = row.pk
+            pending.remove(row)
 
 
 def item_totals(project):

@@ -105,6 +105,10 @@ class ProjectItemGridView(ProjectActionView):
         errors = []
         for number, form in enumerate(formset.forms, start=1):
             for name, field_errors in form.errors.items():
+                if name == formset.model._meta.pk.name:  # the row was removed meanwhile
+                    message = _("this item is no longer part of the project; reload the page.")
+                    errors.append(_("Row %(row)s: %(message)s") % {"row": number, "message": message})
+                    continue
                 label = form.fields[name].label if name in form.fields else ""
                 errors.extend(
                     _("Row %(row)s, %(field)s: %(message)s")
