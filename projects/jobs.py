@@ -6,7 +6,7 @@ from core.jobs import job_kind
 from org.models import Region
 from org.policy import ELIGIBILITY_RECOMPUTE_JOB, SCHEDULE_RECOMPUTE_JOB
 
-from . import importers  # noqa: F401  registers the compound and building importers
+from . import importers, project_importers  # noqa: F401  registers compound, building, project and item importers
 from .eligibility import compounds_recompute_eligibility
 from .schedule import schedules_recompute
 

@@ -42,6 +42,7 @@ class ProjectListView(ObjectListView):
     related = ("region",)
     template_name = "projects/project_list.html"
     filterset_class = ProjectFilter
+    export_kind = "projects"
     columns = (
         Column(gettext_lazy("project name"), "name", link=True, sort="name"),
         Column(gettext_lazy("project code"), "code", sort="code"),

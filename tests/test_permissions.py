@@ -110,6 +110,8 @@ TABLE = {
     # Imports: whoever may add and change the kind's records; a batch is its uploader's own.
     ("core:import_start", "kind:compounds", "get"): (302, 200, 200, 200, 200, 403, 403, 403, 403),
     ("core:import_start", "kind:buildings", "get"): (302, 200, 200, 200, 200, 403, 403, 403, 403),
+    ("core:import_start", "kind:projects", "get"): (302, 200, 200, 200, 200, 403, 403, 403, 403),
+    ("core:import_start", "kind:project_items", "get"): (302, 200, 200, 200, 200, 403, 403, 403, 403),
     ("core:import_start", "kind:unknown", "get"): (302, 404, 404, 404, 404, 404, 404, 404, 404),
     ("core:import_template", "kind:compounds", "get"): (302, 200, 200, 200, 200, 403, 403, 403, 403),
     ("core:importbatch_detail", "batch_a", "get"): (302, 200, 404, 404, 404, 404, 404, 404, 404),
