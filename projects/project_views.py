@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.permissions import can
 from core.views import Column, ObjectDeleteView, ObjectDetailView, ObjectEditView, ObjectListView
 from org.models import CityPolicy
 
@@ -94,6 +95,7 @@ class ProjectListView(ObjectListView):
             self.object_list.order_by().values_list("stage").annotate(n=Count("pk", distinct=True))
         )
         context["totals"] = totals
+        context["can_import"] = all(can(self.request.user, action, Project) for action in ("add", "change"))
         context["by_stage"] = [(label, by_stage.get(value, 0)) for value, label in Project.Stage.choices]
         return context
 
