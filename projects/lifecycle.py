@@ -7,6 +7,7 @@ take it, what it must record, and what must be true first.
 
 from dataclasses import dataclass
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .archive_services import prerequisites_missing
@@ -66,6 +67,34 @@ def no_open_critical_findings(project):
     ]
 
 
+# The facts in the order the steps record them: a step's date cannot precede the one before it.
+FACT_DATES = (
+    "survey_completed_on", "design_completed_on", "declared_on", "approved_on", "started_on", "completed_on",
+    "accepted_on", "handed_over_on", "audited_on",
+)  # fmt: skip
+
+
+def dates_in_order(project, inputs):
+    """A recorded date is not in the future, nor before the date the previous step recorded."""
+    reasons = []
+    today = timezone.localdate()
+    for name in FACT_DATES:
+        day = inputs.get(name)
+        if not day:
+            continue
+        label = Project._meta.get_field(name).verbose_name
+        earlier = [getattr(project, before) for before in FACT_DATES[: FACT_DATES.index(name)]]
+        latest = max((d for d in earlier if d), default=None)
+        if day > today:
+            reasons.append(_("“%(field)s” cannot be in the future.") % {"field": label})
+        elif latest and day < latest:
+            reasons.append(
+                _("“%(field)s” cannot be before %(date)s, the date of the previous step.")
+                % {"field": label, "date": latest.isoformat()}
+            )
+    return reasons
+
+
 def needs_permit(project, inputs):
     if inputs.get("permit_exempt") or inputs.get("permit_number"):
         return []
@@ -123,7 +152,7 @@ def blockers(transition, project, user, inputs=None):
     for guard in transition.guards:
         reasons.extend(guard(project))
     if inputs is not None:
-        for guard in transition.input_guards:
+        for guard in (dates_in_order, *transition.input_guards):
             reasons.extend(guard(project, inputs))
     if inputs is not None:
         for name in transition.required:

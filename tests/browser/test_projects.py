@@ -15,9 +15,9 @@ STEPS = (
         {"批复日期": "2026-06-01", "批复机关": "淄博市住房和城乡建设局", "批复文号": "淄建〔2026〕58号"},
     ),
     ("开工", {"开工日期": "2026-07-01", "施工许可证号": "370303202607010101"}),
-    ("完工", {"完工日期": "2026-10-31"}),
-    ("登记竣工验收", {"竣工验收日期": "2026-12-20"}),
-    ("移交后期管理", {"移交日期": "2027-01-10", "后期管理单位": "车站街道物业服务中心"}),
+    ("完工", {"完工日期": "2026-09-30"}),
+    ("登记竣工验收", {"竣工验收日期": "2026-10-20"}),
+    ("移交后期管理", {"移交日期": "2026-11-10", "后期管理单位": "车站街道物业服务中心"}),
 )
 
 
@@ -45,7 +45,7 @@ def test_city_staff_walk_a_project_from_survey_to_handover(world, page, log_in):
     expect(page.locator("#stages [aria-current=step]")).to_have_text("审计")
     project = Project.objects.get(name="华光路片区改造")
     assert project.stage == Project.Stage.AUDIT
-    assert str(project.started_on) == "2026-07-01" and str(project.completed_on) == "2026-10-31"
+    assert str(project.started_on) == "2026-07-01" and str(project.completed_on) == "2026-09-30"
     assert Compound.objects.get(name="华光路小区").pool == Compound.Pool.RENOVATED
     # The timeline names every step taken.
     history = page.locator(".history-list")

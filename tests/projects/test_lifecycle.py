@@ -10,7 +10,7 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.utils import translation
+from django.utils import timezone, translation
 
 from core.models import AuditEntry
 from org.models import User
@@ -175,10 +175,10 @@ WALK = (
     ("clerk_a", "start_construction", {"started_on": datetime.date(2026, 4, 15),
                                        "permit_number": "370303202604150101"}),
     ("clerk_a", "complete_construction", {"completed_on": datetime.date(2026, 10, 30)}),
-    ("city", "accept", {"accepted_on": datetime.date(2026, 11, 20)}),
-    ("district", "hand_over", {"handed_over_on": datetime.date(2026, 12, 1),
+    ("city", "accept", {"accepted_on": datetime.date(2026, 11, 10)}),
+    ("district", "hand_over", {"handed_over_on": datetime.date(2026, 11, 15),
                                "management_entity": "华光路社区物业服务中心"}),
-    ("city", "record_audit", {"audited_on": datetime.date(2027, 3, 1)}),
+    ("city", "record_audit", {"audited_on": datetime.date(2026, 11, 18)}),
 )  # fmt: skip
 
 
@@ -365,3 +365,14 @@ def test_two_people_taking_the_same_step_at_once_move_the_project_one_stage(
     project.refresh_from_db()
     assert project.stage == S.PROCUREMENT
     assert transitions_of(project).count() == 1
+
+
+def test_a_step_dated_in_the_future_or_before_the_step_before_is_refused(world):
+    project = project_in(world.community_a, stage=S.CONSTRUCTION, started_on=datetime.date(2026, 4, 15))
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    for day in (tomorrow, datetime.date(2026, 4, 1)):
+        with pytest.raises(ValidationError):
+            project_transition(actor=world["clerk_a"], project=project, action="complete_construction",
+                               completed_on=day)  # fmt: skip
+        project.refresh_from_db()
+        assert project.stage == Project.Stage.CONSTRUCTION and project.completed_on is None

@@ -196,9 +196,9 @@ def test_each_step_moves_the_next_deadline_on_and_the_last_one_clears_it(world, 
                              "approval_number": "芒建〔2026〕3号"}, ("bidding", "2026-03-31")),
         ("clerk_a", "start_construction", {"started_on": d(2026, 3, 20), "permit_exempt": True},
          ("acceptance", "2027-01-31")),
-        ("clerk_a", "complete_construction", {"completed_on": d(2026, 11, 1)}, ("acceptance", "2027-01-31")),
-        ("city", "accept", {"accepted_on": d(2026, 11, 20)}, ("handover", "2027-02-20")),
-        ("district", "hand_over", {"handed_over_on": d(2026, 12, 1), "management_entity": "华光路社区"},
+        ("clerk_a", "complete_construction", {"completed_on": d(2026, 10, 1)}, ("acceptance", "2027-01-31")),
+        ("city", "accept", {"accepted_on": d(2026, 10, 20)}, ("handover", "2027-01-20")),
+        ("district", "hand_over", {"handed_over_on": d(2026, 11, 1), "management_entity": "华光路社区"},
          ("", None)),
     )  # fmt: skip
     for persona, action, inputs, (milestone, due) in walk:
