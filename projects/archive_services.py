@@ -156,8 +156,8 @@ def prerequisites_missing(project, *, blocking_only=False):
 def prerequisite_record(*, actor, project, kind, met_on=None, note="", upload=None):
     """Tick ``kind`` as met, with a note, a file, or both (replacing an earlier tick)."""
     project = locked_project(actor, project, "projects.add_projectprerequisite")
-    if kind not in Prerequisite.values:
-        raise ValidationError(_("Unknown prerequisite."))
+    if kind not in [checked.value for checked, _met in prerequisite_checklist(project)]:
+        raise ValidationError(_("Unknown prerequisite."))  # not one the city's policy asks for
     if not note and upload is None:
         raise ValidationError(_("Give a note or a file as evidence."))
     met_on = met_on or timezone.localdate()
