@@ -58,24 +58,23 @@ class ProjectListView(ObjectListView):
     )
 
     def base_queryset(self):
+        # Correlated subqueries, not joins: no GROUP BY over project × compound rows, and PostgreSQL
+        # computes them only for the page's rows (docs/benchmarks.md).
+        compounds = ProjectCompound.objects.filter(project=OuterRef("pk")).order_by().values("project")
         overdue_findings = (
             Finding.objects.overdue()
             .filter(inspection__project=OuterRef("pk"))
             .order_by()
             .values("inspection__project")
-            .annotate(n=Count("pk"))
-            .values("n")
         )
         return (
             super()
             .base_queryset()
             .annotate(
-                compound_count=Count("compounds"),
-                households=Sum("compounds__household_count"),
-                overdue_findings=Coalesce(Subquery(overdue_findings), 0),
+                compound_count=Subquery(compounds.annotate(n=Count("pk")).values("n")),
+                households=Subquery(compounds.annotate(n=Sum("compound__household_count")).values("n")),
+                overdue_findings=Coalesce(Subquery(overdue_findings.annotate(n=Count("pk")).values("n")), 0),
             )
-            # Meta.ordering is not applied to a GROUP BY query: say it again.
-            .order_by(*Project._meta.ordering)
         )
 
     def get_context_data(self, **kwargs):
