@@ -1,4 +1,5 @@
-"""Synthetic but plausible data for load tests and demos: a region tree, compounds and buildings.
+"""Synthetic but plausible data for load tests and demos: a region tree, compounds and buildings
+(their projects: projects.synthetic_projects).
 
 Everything is drawn from the ``random.Random`` passed in, so one seed always gives the same data,
 and written with ``bulk_create`` (no per-row ``save()`` or ``full_clean()``): a province of
@@ -23,7 +24,7 @@ from org.demo import street_office_name
 from org.models import CityPolicy, Organisation, Region, User
 
 from .eligibility import verdict
-from .models import Building, Compound
+from .models import Building, Compound, Project
 
 BATCH_SIZE = 5000
 
@@ -247,6 +248,15 @@ def _build_organisations(tree):
     return Organisation.objects.bulk_create(organisations, batch_size=BATCH_SIZE)
 
 
+# 芒市's deadline calendar: survey by October and plan by December of the year before, bidding by
+# March of the plan year, acceptance by January after it, handover within three months.
+CALENDAR = {
+    "survey": {"kind": "year_before", "value": 10}, "design": {"kind": "year_before", "value": 12},
+    "bidding": {"kind": "plan_year", "value": 3}, "acceptance": {"kind": "year_after", "value": 1},
+    "handover": {"kind": "months_after", "value": 3},
+}  # fmt: skip
+
+
 def _build_policies(tree, rng):
     policies = []
     for city in tree.cities:
@@ -260,13 +270,15 @@ def _build_policies(tree, rng):
                 built_before=cutoff,
                 exclude_shanty_town_areas=True,
                 exclude_self_built_housing=True,
+                deadlines=CALENDAR,
             )
         )
     return CityPolicy.objects.bulk_create(policies)
 
 
 def delete_synthetic_data():
-    """Everything under 示范省, bottom-up: buildings, compounds, policies, organisations, regions.
+    """Everything under 示范省, bottom-up: projects (their compounds are protected), buildings,
+    compounds, policies, organisations, regions.
 
     Users of the synthetic organisations are kept but detached (organisation emptied), so that a
     bench persona survives a ``--replace``. Returns {what: how many}.
@@ -276,6 +288,7 @@ def delete_synthetic_data():
     cities = regions.filter(level=Region.Level.CITY)
     counts = {}
     with transaction.atomic():
+        counts["projects"] = Project.objects.filter(city__in=cities).delete()[1].get("projects.Project", 0)
         counts["buildings"] = Building.objects.filter(compound__city__in=cities).delete()[0]
         counts["compounds"] = Compound.objects.filter(city__in=cities).delete()[0]
         counts["policies"] = CityPolicy.objects.filter(city__in=cities).delete()[0]

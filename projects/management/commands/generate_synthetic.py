@@ -3,7 +3,9 @@
     python manage.py generate_synthetic --scale district|city|province --seed N [--replace]
 
 For load tests and benchmarks: district ≈1,000 compounds, city ≈10,000, province ≈40,000, with
-≈170 households and ≈5 buildings each. The same seed gives the same data.
+≈170 households and ≈5 buildings each, and projects over ≈30 % of them in every stage, with items,
+progress reports and inspections. The same seed gives the same data (the projects' dates count back
+from today: the same projects on the same day).
 """
 
 import random
@@ -12,9 +14,19 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
+from django.utils import timezone
 
 from org.models import Organisation, Region
-from projects.models import Building, Compound
+from projects.models import (
+    Building,
+    Compound,
+    Finding,
+    Inspection,
+    ProgressReport,
+    Project,
+    ProjectCompound,
+    ProjectItem,
+)
 from projects.synthetic import (
     PROVINCE_CODE,
     PROVINCE_NAME,
@@ -25,10 +37,13 @@ from projects.synthetic import (
     delete_synthetic_data,
     synthetic_regions,
 )
+from projects.synthetic_projects import build_projects
 
 
 class Command(BaseCommand):
-    help = "Generate a synthetic province, city or district of compounds and buildings for load tests."
+    help = (
+        "Generate a synthetic province, city or district of compounds, buildings and projects for load tests."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--scale", choices=sorted(SCALES), default="district")
@@ -66,9 +81,13 @@ class Command(BaseCommand):
             per_community = SCALES[scale].compounds / len(tree.communities)
             compounds = build_compounds(communities=tree.communities, rng=rng, per_community=per_community)
             buildings = build_buildings(compounds=compounds, rng=rng)
+            made = build_projects(tree=tree, compounds=compounds, rng=rng, today=timezone.localdate())
         if connection.vendor == "postgresql":
             # Fresh statistics, or the planner guesses from the empty tables until autovacuum runs.
-            tables = (Region, Organisation, Compound, Building)
+            tables = (
+                Region, Organisation, Compound, Building, Project, ProjectCompound, ProjectItem,
+                ProgressReport, Inspection, Finding,
+            )  # fmt: skip
             with connection.cursor() as cursor:
                 cursor.execute(
                     "ANALYZE " + ", ".join(connection.ops.quote_name(m._meta.db_table) for m in tables)
@@ -79,7 +98,9 @@ class Command(BaseCommand):
                 f"Synthetic {scale} (seed {seed}): {len(tree.cities)} cities, {len(tree.districts)} districts, "
                 f"{len(tree.streets)} streets, {len(tree.communities)} communities, "
                 f"{len(tree.organisations)} organisations, {len(compounds)} compounds, {buildings} buildings, "
-                f"{households} households; built in {time.perf_counter() - building_started:.1f} s, "
+                f"{households} households; "
+                + ", ".join(f"{count} {what}" for what, count in made.items())
+                + f"; built in {time.perf_counter() - building_started:.1f} s, "
                 f"{time.perf_counter() - started:.1f} s in all"
             )
         )
