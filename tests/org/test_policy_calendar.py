@@ -17,6 +17,7 @@ from org.models import CityPolicy, Milestone, Prerequisite
 from org.policy import ELIGIBILITY_RECOMPUTE_JOB, SCHEDULE_RECOMPUTE_JOB, citypolicy_delete, citypolicy_update
 from projects.schedule import schedule_refresh
 from tests.factories import compound_in, project_in
+from tests.helpers import wait_for
 
 MANGSHI = {
     "survey": {"kind": "year_before", "value": 10},
@@ -165,8 +166,13 @@ def test_editing_a_policy_shows_its_calendar_and_prerequisites(world):
 # --- Saving through the page starts the recomputations -------------------------------------------
 
 
+# transactional_db: the worker of CI is another process and must see the test's rows.
+def schedule_recomputed():
+    return Job.objects.filter(kind=SCHEDULE_RECOMPUTE_JOB, status=Job.Status.SUCCEEDED).exists()
+
+
 def test_city_staff_save_a_calendar_and_the_citys_projects_are_dated(
-    world, client_for, jobs_run, django_capture_on_commit_callbacks
+    transactional_db, world, client_for, jobs_run, django_capture_on_commit_callbacks
 ):
     year = timezone.localdate().year + 1
     project = project_in(compound_in(world.community_a), plan_year=year)
@@ -184,6 +190,7 @@ def test_city_staff_save_a_calendar_and_the_citys_projects_are_dated(
         XIANNING,
         True,
     )
+    assert wait_for(schedule_recomputed)  # by a real worker in CI, in-process elsewhere
     jobs = {job.kind: job for job in Job.objects.all()}
     assert set(jobs) == {ELIGIBILITY_RECOMPUTE_JOB, SCHEDULE_RECOMPUTE_JOB}
     schedule_job = jobs[SCHEDULE_RECOMPUTE_JOB]
@@ -201,7 +208,9 @@ def test_a_calendar_the_model_refuses_is_shown_on_the_form_and_nothing_is_starte
     assert not CityPolicy.objects.exists() and not Job.objects.exists()
 
 
-def test_changing_the_calendar_re_dates_the_projects(world, jobs_run, django_capture_on_commit_callbacks):
+def test_changing_the_calendar_re_dates_the_projects(
+    transactional_db, world, jobs_run, django_capture_on_commit_callbacks
+):
     policy = CityPolicy.objects.create(**policy_fields(world), deadlines=MANGSHI)
     project = project_in(compound_in(world.community_a), plan_year=2027)
     schedule_refresh(project)
@@ -214,13 +223,14 @@ def test_changing_the_calendar_re_dates_the_projects(world, jobs_run, django_cap
             **policy_fields(world, deadlines={**MANGSHI, "survey": {"kind": "year_before", "value": 6}}),
         )  # fmt: skip
 
+    assert wait_for(schedule_recomputed)
     project.refresh_from_db()
     assert project.next_due_on == datetime.date(2026, 6, 30)
     assert Job.objects.filter(kind=SCHEDULE_RECOMPUTE_JOB, status=Job.Status.SUCCEEDED).count() == 1
 
 
 def test_deleting_the_policy_clears_the_projects_deadlines(
-    world, jobs_run, django_capture_on_commit_callbacks
+    transactional_db, world, jobs_run, django_capture_on_commit_callbacks
 ):
     policy = CityPolicy.objects.create(**policy_fields(world), deadlines=MANGSHI)
     project = project_in(compound_in(world.community_a), plan_year=2027)
@@ -230,5 +240,6 @@ def test_deleting_the_policy_clears_the_projects_deadlines(
     with django_capture_on_commit_callbacks(execute=True):
         citypolicy_delete(actor=world["city"], instance=policy)
 
+    assert wait_for(schedule_recomputed)
     project.refresh_from_db()
     assert (project.next_milestone, project.next_due_on) == ("", None)
