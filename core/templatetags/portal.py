@@ -79,3 +79,16 @@ def mask_phone(value):
 @register.simple_tag
 def yes_no(value):
     return _("yes") if value else _("no")
+
+
+@register.filter
+def change_text(value):
+    """One change of an audit entry as text: [old, new] → "old → new"; a dict of such changes (a
+    child record's fields) → "field: old → new；…"; a list or a plain value as it is."""
+    if isinstance(value, (list, tuple)) and len(value) == 2:
+        return f"{value[0] or '—'} → {value[1] or '—'}"
+    if isinstance(value, dict):
+        return "；".join(f"{key}: {change_text(item)}" for key, item in value.items())
+    if isinstance(value, (list, tuple)):
+        return "、".join(str(item) for item in value)
+    return "—" if value in (None, "") else str(value)
