@@ -17,13 +17,13 @@ from .work_services import finding_close, inspection_create, progress_report_cre
 
 # (item code, quantity, estimated yuan): the content of a typical 淄博 project.
 DEMO_ITEMS = (
-    ("water_supply", "1.2", "420000"),
-    ("drainage", "0.9", "380000"),
-    ("power_supply", "1", "260000"),
-    ("gas_supply", "0.8", "310000"),
+    ("water_supply", "1200", "420000"),
+    ("drainage", "900", "380000"),
+    ("power_supply", "800", "260000"),
+    ("gas_pipeline", "650", "310000"),
     ("roads", "3200", "640000"),
-    ("fire_safety", "1", "150000"),
-    ("lift", "2", "900000"),
+    ("fire_hydrants", "12", "150000"),
+    ("lift_installation", "2", "900000"),
     ("parking", "40", "200000"),
 )
 PREREQUISITE_NOTES = {
