@@ -55,6 +55,14 @@ def _place(actor, project, compounds):
     region = smallest_common_region(compounds)
     if region is None or region.level < Region.Level.CITY:
         raise ValidationError({"compounds": _("The compounds of one project must lie in one city.")})
+    if not Region.objects.restrict(actor).filter(pk=region.pk).exists():
+        # A clerk of two streets bundling across them would make a district project they cannot see.
+        raise ValidationError(
+            {
+                "compounds": _("Together these compounds make a project of %(region)s, outside your area.")
+                % {"region": region.name}
+            }
+        )
     project.region = region
     project.city = city_of(region) if region.level > Region.Level.CITY else region
     return compounds

@@ -49,9 +49,13 @@ def end_of_month(year, month):
 
 
 def add_months(day, months):
+    """``months`` after ``day``; from the end of a month to the end of a month (Feb 28 + 3 → May 31)."""
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
-    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+    last = calendar.monthrange(year, month)[1]
+    if day.day == calendar.monthrange(day.year, day.month)[1]:
+        return datetime.date(year, month, last)
+    return datetime.date(year, month, min(day.day, last))
 
 
 def deadlines(project, policy):

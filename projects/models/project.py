@@ -1,5 +1,6 @@
 """Renovation projects (改造项目): one compound or several bundled (连片改造, 一片区一方案)."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -119,6 +120,13 @@ class Project(BaseModel):
 
     def get_absolute_url(self):
         return reverse("projects:project_detail", args=[self.pk])
+
+    def clean(self):
+        super().clean()
+        if self.planned_start and self.planned_completion and self.planned_completion < self.planned_start:
+            raise ValidationError(
+                {"planned_completion": _("The planned completion is before the planned start.")}
+            )
 
     @property
     def is_overdue(self):

@@ -1,5 +1,7 @@
 """Project services: creation from compounds and its area, codes, edits, deletion, and who sees what."""
 
+import datetime
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -287,3 +289,29 @@ def test_a_project_created_by_a_clerk_is_hidden_from_the_other_street(world):
     assert Project.objects.restrict(world["clerk_a"]).filter(pk=project.pk).exists()
     assert not Project.objects.restrict(world["clerk_b"]).filter(pk=project.pk).exists()
     assert Project.objects.restrict(world["district"]).filter(pk=project.pk).exists()
+
+
+def test_a_clerk_of_two_streets_cannot_bundle_them_into_a_district_project_she_could_not_see(world):
+    from django.core.cache import cache
+
+    clerk = world["clerk_a"]
+    assign_perm("org.work_in_region", clerk, world.street_b)
+    cache.clear()  # the scope paths are cached per user
+    clerk = User.objects.get(pk=clerk.pk)
+    compounds = [compound_in(world.community_a), compound_in(world.community_b)]
+    with pytest.raises(ValidationError) as refused, translation.override("en"):
+        project_create(actor=clerk, compounds=compounds, name="跨街道片区")
+    assert "outside your area" in str(refused.value)
+    assert not Project.objects.exists()
+    # District staff may: the district is theirs.
+    project = project_create(actor=world["district"], compounds=compounds, name="跨街道片区")
+    assert project.region == world.street_a.parent
+
+
+def test_a_planned_completion_before_the_planned_start_is_refused(world):
+    with pytest.raises(ValidationError) as refused:
+        project_create(
+            actor=world["clerk_a"], compounds=[compound_in(world.community_a)], name="华光路小区改造",
+            planned_start=datetime.date(2026, 5, 1), planned_completion=datetime.date(2026, 4, 30),
+        )  # fmt: skip
+    assert "planned_completion" in refused.value.message_dict

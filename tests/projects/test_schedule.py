@@ -302,3 +302,12 @@ def test_the_project_list_filters_missed_deadlines_and_overdue_rectification(wor
     assert listed(overdue="findings") == ["整改逾期项目"]
     assert listed(overdue="any") == ["整改逾期项目", "误期项目"]
     assert listed() == ["按期整改项目", "整改逾期项目", "误期项目"]
+
+
+def test_months_after_the_end_of_a_month_end_at_the_end_of_a_month():
+    from projects.schedule import add_months
+
+    assert add_months(datetime.date(2026, 2, 28), 3) == datetime.date(2026, 5, 31)
+    assert add_months(datetime.date(2026, 1, 31), 1) == datetime.date(2026, 2, 28)
+    assert add_months(datetime.date(2026, 3, 15), 3) == datetime.date(2026, 6, 15)
+    assert add_months(datetime.date(2026, 11, 30), 3) == datetime.date(2027, 2, 28)
