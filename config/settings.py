@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -135,6 +136,16 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     # Jobs recorded while the broker was unreachable are sent once it is back.
     "dispatch-pending-jobs": {"task": "core.tasks.dispatch_pending_jobs", "schedule": 60.0},
+    # A city policy dated ahead re-judges compounds and re-dates projects on its first day.
+    "policies-coming-into-force": {
+        "task": "org.tasks.policies_coming_into_force",
+        "schedule": crontab(hour=0, minute=30),
+    },
+    # Files an upload left behind when its transaction rolled back.
+    "sweep-orphan-attachments": {
+        "task": "projects.tasks.sweep_orphan_attachments",
+        "schedule": crontab(hour=3, minute=15),
+    },
 }
 
 # --- Authentication and permissions -----------------------------------------------------------

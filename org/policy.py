@@ -43,3 +43,15 @@ def citypolicy_delete(*, actor, instance):
     audit_record(actor=actor, action=AuditEntry.Action.DELETE, obj=instance, changes=model_snapshot(instance))
     instance.delete()
     _recompute(actor, city_id)
+
+
+def policies_coming_into_force(*, on=None):
+    """A policy dated ahead changes verdicts and deadlines on the day it takes effect: start the
+    recomputations of each city whose policy begins ``on`` (today). Returns the city ids."""
+    from django.utils import timezone
+
+    on = on or timezone.localdate()
+    cities = sorted(set(CityPolicy.objects.filter(effective_from=on).values_list("city_id", flat=True)))
+    for city_id in cities:
+        _recompute(None, city_id)
+    return cities

@@ -4,6 +4,7 @@ An upload is checked for size, type and content before anything is saved; the fi
 as text and the stored name is random (projects.models.archive.attachment_path).
 """
 
+import datetime
 from pathlib import PurePath
 
 from django.conf import settings
@@ -199,3 +200,24 @@ def prerequisite_clear(*, actor, project, kind):
             summary=_("Prerequisite no longer met: %(prerequisite)s") % {"prerequisite": Prerequisite(kind).label},
             changes={"prerequisite": kind},
         )  # fmt: skip
+
+
+def attachments_sweep_orphans(*, older_than=datetime.timedelta(days=1)):
+    """Delete stored files no attachment refers to: what an upload left behind when its transaction
+    rolled back. Only files older than ``older_than``, so an upload still in flight is never touched.
+    Returns the names deleted."""
+    storage = Attachment._meta.get_field("file").storage
+    known = set(Attachment.objects.values_list("file", flat=True))
+    cutoff = timezone.now() - older_than
+    deleted = []
+    try:
+        folders, _files = storage.listdir("projects")
+    except FileNotFoundError:
+        return deleted
+    for folder in folders:
+        for name in storage.listdir(f"projects/{folder}")[1]:
+            path = f"projects/{folder}/{name}"
+            if path not in known and storage.get_modified_time(path) < cutoff:
+                storage.delete(path)
+                deleted.append(path)
+    return deleted

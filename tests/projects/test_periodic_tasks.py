@@ -1,0 +1,57 @@
+"""The daily tasks: policies coming into force, and files an aborted upload left behind."""
+
+import datetime
+import os
+import time
+
+from django.core.files.base import ContentFile
+
+from core.models import Job
+from org.models import CityPolicy
+from org.policy import ELIGIBILITY_RECOMPUTE_JOB, SCHEDULE_RECOMPUTE_JOB, policies_coming_into_force
+from projects.archive_services import attachments_sweep_orphans
+from projects.models import Attachment
+from tests.factories import attachment_in, compound_in, project_in
+
+
+def policy(world, effective_from):
+    return CityPolicy.objects.create(
+        city=world.city, title="淄博市城镇老旧小区改造实施方案", document_number="淄政办字〔2027〕1号",
+        effective_from=effective_from, built_before=datetime.date(2005, 12, 31),
+    )  # fmt: skip
+
+
+def test_a_policy_taking_effect_today_starts_both_recomputations_of_its_city(
+    world, django_capture_on_commit_callbacks
+):
+    policy(world, datetime.date(2027, 1, 1))
+    policy(world, datetime.date(2026, 1, 1))
+    assert policies_coming_into_force(on=datetime.date(2026, 12, 31)) == []
+    assert not Job.objects.exists()
+
+    with django_capture_on_commit_callbacks():
+        assert policies_coming_into_force(on=datetime.date(2027, 1, 1)) == [world.city.pk]
+    jobs = Job.objects.all()
+    assert {job.kind for job in jobs} == {ELIGIBILITY_RECOMPUTE_JOB, SCHEDULE_RECOMPUTE_JOB}
+    assert all(job.params == {"city": world.city.pk} and job.created_by is None for job in jobs)
+
+
+def test_the_sweep_deletes_only_old_files_no_attachment_refers_to(world, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    project = project_in(compound_in(world.community_a))
+    kept = attachment_in(project, world["clerk_a"])
+    storage = Attachment._meta.get_field("file").storage
+    orphan = storage.save(f"projects/{project.pk}/left-behind.pdf", ContentFile(b"%PDF-1.4"))
+    young = storage.save(f"projects/{project.pk}/in-flight.pdf", ContentFile(b"%PDF-1.4"))
+    two_days_ago = time.time() - 2 * 86400
+    for name in (orphan, kept.file.name):
+        os.utime(storage.path(name), (two_days_ago, two_days_ago))
+
+    assert attachments_sweep_orphans() == [orphan]
+    assert not storage.exists(orphan)
+    assert storage.exists(young) and storage.exists(kept.file.name)
+
+
+def test_the_sweep_of_an_empty_archive_does_nothing(db, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    assert attachments_sweep_orphans() == []
