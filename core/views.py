@@ -219,7 +219,7 @@ class ObjectEditView(RestrictedViewMixin, FormView):
                     actor=self.request.user, instance=instance, **form.cleaned_data
                 )
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
             return self.form_invalid(form)
         messages.success(self.request, _("Saved %(object)s.") % {"object": obj})
         return redirect(obj.get_absolute_url())
@@ -230,7 +230,8 @@ class ObjectEditView(RestrictedViewMixin, FormView):
         return context
 
 
-def _add_service_errors(form, error):
+def add_service_errors(form, error):
+    """Put a service's ValidationError on ``form``: on the field it names, else above the form."""
     if hasattr(error, "error_dict"):
         for field, errors in error.error_dict.items():
             form.add_error(field if field in form.fields else None, errors)

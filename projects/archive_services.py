@@ -79,7 +79,9 @@ def check_upload(upload, *, photo=False):
     return extension
 
 
-def _store(*, actor, project, upload, kind, description="", progress_report=None):
+def attachment_store(*, actor, project, upload, kind, description="", progress_report=None):
+    """Save an upload already checked by ``check_upload`` into ``project``'s archive, inside the
+    caller's transaction (a service that has locked the project)."""
     attachment = Attachment(
         project=project,
         kind=kind,
@@ -99,7 +101,9 @@ def _store(*, actor, project, upload, kind, description="", progress_report=None
 def attachment_upload(*, actor, project, upload, kind, description=""):
     project = locked_project(actor, project, "projects.add_attachment")
     check_upload(upload, photo=kind == Attachment.Kind.PHOTO)
-    attachment = _store(actor=actor, project=project, upload=upload, kind=kind, description=description)
+    attachment = attachment_store(
+        actor=actor, project=project, upload=upload, kind=kind, description=description
+    )
     audit_record(
         actor=actor, action=AuditEntry.Action.UPDATE, obj=project,
         summary=_("Attachment added: %(name)s (%(kind)s)")
@@ -167,7 +171,7 @@ def prerequisite_record(*, actor, project, kind, met_on=None, note="", upload=No
     evidence = None
     if upload is not None:
         check_upload(upload)
-        evidence = _store(
+        evidence = attachment_store(
             actor=actor, project=project, upload=upload, kind=Attachment.Kind.OTHER,
             description=Prerequisite(kind).label,
         )  # fmt: skip

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from core.audit import audit_record, changes_between, model_snapshot
 from core.models import AuditEntry
 
-from .archive_services import _store, check_upload, locked_project
+from .archive_services import attachment_store, check_upload, locked_project
 from .catalogue import BASIC_CATEGORY
 from .models import Attachment, Finding, Inspection, ItemCategory, ProgressReport, Project, ProjectItem
 
@@ -178,7 +178,7 @@ def progress_report_create(*, actor, project, reported_on, percent, investment_t
     report.full_clean()
     report.save()
     for photo in photos:
-        _store(
+        attachment_store(
             actor=actor, project=project, upload=photo, kind=Attachment.Kind.PHOTO,
             description=_("Progress on %(date)s") % {"date": reported_on.isoformat()}, progress_report=report,
         )  # fmt: skip

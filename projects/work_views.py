@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
-from core.views import _add_service_errors
+from core.views import add_service_errors
 
 from . import archive_services, work_services
 from .models import Attachment, Finding, Project
@@ -169,7 +169,7 @@ class ProgressReportCreateView(ProjectActionView):
                     actor=request.user, project=self.project, **form.cleaned_data
                 )
             except ValidationError as error:
-                _add_service_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("Progress reported."))
                 return redirect(self.project.get_absolute_url() + "#progress")
@@ -200,7 +200,7 @@ class InspectionCreateView(ProjectActionView):
                     actor=request.user, project=self.project, findings=rows, **form.cleaned_data
                 )
             except ValidationError as error:
-                _add_service_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("The inspection is recorded."))
                 return redirect(self.project.get_absolute_url() + "#inspections")
