@@ -3,6 +3,8 @@
 from decimal import Decimal, InvalidOperation
 
 from django import forms, template
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -92,3 +94,24 @@ def change_text(value):
     if isinstance(value, (list, tuple)):
         return "、".join(str(item) for item in value)
     return "—" if value in (None, "") else str(value)
+
+
+@register.filter
+def change_label(key, entry):
+    """The label of a changed field of an audit ``entry``: the verbose name of the field of that
+    name on the entry's model, or on a model that points to it (a project's progress reports, say,
+    whose changes are recorded on the project); the key itself otherwise."""
+    if not entry.content_type_id:
+        return key
+    model = ContentType.objects.get_for_id(entry.content_type_id).model_class()
+    if model is None:
+        return key
+    candidates = [model, *(relation.related_model for relation in model._meta.related_objects)]
+    for candidate in candidates:
+        try:
+            label = getattr(candidate._meta.get_field(key), "verbose_name", None)
+        except FieldDoesNotExist:
+            continue
+        if label:  # a reverse relation has none
+            return label
+    return key

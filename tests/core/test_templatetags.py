@@ -10,3 +10,20 @@ def test_an_audit_change_reads_as_old_to_new_whatever_its_shape():
     )
     assert change_text("施工现场围挡不完整") == "施工现场围挡不完整"
     assert change_text(["楼道堆物（2026-07-01）"]) == "楼道堆物（2026-07-01）"
+
+
+def test_an_audit_change_is_labelled_by_its_field_on_the_object_or_on_a_record_of_it(db):
+    from django.contrib.contenttypes.models import ContentType
+    from django.utils import translation
+
+    from core.models import AuditEntry
+    from core.templatetags.portal import change_label
+    from projects.models import Project
+
+    entry = AuditEntry(content_type=ContentType.objects.get_for_model(Project))
+    with translation.override("en"):
+        assert change_label("plan_year", entry) == "plan year"
+        assert change_label("investment_to_date", entry) == "investment completed to date (yuan)"
+        assert change_label("items", entry) == "items"  # a reverse relation: the key as it is
+        assert change_label("photos", entry) == "photos"
+    assert change_label("plan_year", AuditEntry()) == "plan_year"
