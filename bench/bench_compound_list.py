@@ -18,7 +18,6 @@ import argparse
 import os
 import statistics
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -29,28 +28,16 @@ import django
 
 django.setup()
 
-from django.contrib.auth.models import Group  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from org.models import Organisation, Region, User  # noqa: E402
+from bench.pages import measure, persona  # noqa: E402
+from org.models import Organisation, Region  # noqa: E402
 from org.roles import CITY_STAFF  # noqa: E402
 from projects.models import Compound  # noqa: E402
 from projects.synthetic import PROVINCE_PATH  # noqa: E402
 
 URLS = ("/projects/compounds/", "/projects/compounds/?q=小区&sort=-year_built")
-
-
-def persona(username, organisation):
-    user, _created = User.objects.get_or_create(
-        username=username, defaults={"last_name": "测", "first_name": "试"}
-    )
-    user.organisation = organisation
-    user.is_active = True
-    user.save()
-    user.groups.set([Group.objects.get(name=CITY_STAFF)])
-    return User.objects.get(pk=user.pk)  # fresh: no cached scope or permissions
 
 
 def personas():
@@ -63,27 +50,10 @@ def personas():
     province = synthetic.filter(region__level=Region.Level.PROVINCE).first()
     for label, organisation in (("district", district), ("city", city), ("province", province)):
         if organisation is not None:
-            found.append((label, persona(f"bench_{label}", organisation)))
+            found.append((label, persona(f"bench_{label}", organisation, CITY_STAFF)))
     if not found:
         sys.exit("No synthetic data: run manage.py generate_synthetic --scale province --seed 1 first.")
     return found
-
-
-def measure(client, url, repeat, warmup):
-    for _ in range(warmup):
-        response = client.get(url)
-        if response.status_code != 200:
-            sys.exit(
-                f"{url} answered {response.status_code}:\n{response.content[:2000].decode(errors='replace')}"
-            )
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        client.get(url)
-        times.append((time.perf_counter() - started) * 1000)
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    return times, len(queries), len(response.content)
 
 
 def main():
@@ -99,7 +69,8 @@ def main():
         client = Client(HTTP_HOST="127.0.0.1")
         client.force_login(user)
         for url in URLS:
-            times, queries, size = measure(client, url, args.repeat, args.warmup)
+            times, queries, _sql, response = measure(client, url, args.repeat, args.warmup)
+            size = len(response.content)
             p90 = statistics.quantiles(times, n=10)[-1] if len(times) > 1 else times[0]
             print(
                 f"{label:<9} {visible:>7}  {url:<48} {statistics.median(times):>6.0f}ms {p90:>6.0f}ms "

@@ -20,7 +20,6 @@ import argparse
 import os
 import statistics
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -31,29 +30,17 @@ import django
 
 django.setup()
 
-from django.contrib.auth.models import Group  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.db.models import Count, OuterRef, Subquery  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from org.models import Organisation, Region, User  # noqa: E402
+from bench.pages import measure, persona  # noqa: E402
+from org.models import Organisation, Region  # noqa: E402
 from org.roles import CITY_STAFF, STREET_CLERK  # noqa: E402
 from projects.models import Inspection, ItemCategory, ProgressReport, Project, ProjectItem  # noqa: E402
 from projects.synthetic import PROVINCE_PATH  # noqa: E402
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def persona(username, organisation, role):
-    user, _created = User.objects.get_or_create(
-        username=username, defaults={"last_name": "测", "first_name": "试"}
-    )
-    user.organisation = organisation
-    user.is_active = True
-    user.save()
-    user.groups.set([Group.objects.get(name=role)])
-    return User.objects.get(pk=user.pk)  # fresh: no cached scope or permissions
 
 
 def counted(model, **lookup):
@@ -109,24 +96,6 @@ def setting():
         ("street", persona("bench_street_clerk", office, STREET_CLERK)),
     )
     return people, urls, project
-
-
-def measure(client, url, repeat, warmup):
-    for _ in range(warmup):
-        response = client.get(url)
-        if response.status_code != 200:
-            sys.exit(
-                f"{url} answered {response.status_code}:\n{response.content[:2000].decode(errors='replace')}"
-            )
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        client.get(url)
-        times.append((time.perf_counter() - started) * 1000)
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    sql = sum(float(query["time"]) for query in queries.captured_queries) * 1000
-    return times, len(queries), sql, response
 
 
 def main():
