@@ -116,7 +116,7 @@ def attachment_upload(*, actor, project, upload, kind, description=""):
 @transaction.atomic
 def attachment_delete(*, actor, instance):
     project = locked_project(actor, instance.project, "projects.delete_attachment")
-    if project.accepted_on is not None:
+    if project.archive_is_sealed():
         raise ValidationError(_("The project has been accepted; its archive is kept as it is."))
     # Without its file, a tick recorded with no note would have no evidence at all.
     proven = ProjectPrerequisite.objects.filter(project=project, evidence=instance, note="").first()
@@ -195,7 +195,7 @@ def prerequisite_record(*, actor, project, kind, met_on=None, note="", upload=No
 def prerequisite_clear(*, actor, project, kind):
     """Untick ``kind``: the evidence file stays in the archive."""
     project = locked_project(actor, project, "projects.delete_projectprerequisite")
-    if project.stage_index > Project.Stage.values.index(Project.Stage.DECLARATION):
+    if project.prerequisites_are_settled():
         raise ValidationError(_("The project has been declared; its prerequisites are settled."))
     deleted, _rows = ProjectPrerequisite.objects.filter(project=project, kind=kind).delete()
     if deleted:

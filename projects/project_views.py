@@ -22,7 +22,7 @@ from .lifecycle import blockers, next_transition, transition_for
 from .models import Finding, Project, ProjectCompound, ProjectItem
 from .schedule import deadlines
 from .work_forms import AttachmentForm, FindingCloseForm, PrerequisiteForm
-from .work_services import REPORTING_STAGES, item_totals, missing_basic_items
+from .work_services import item_totals, missing_basic_items
 
 
 def transition_form(transition, data=None):
@@ -171,13 +171,16 @@ def project_sections(user, project):
         "prerequisite_form": PrerequisiteForm(initial={"met_on": timezone.localdate().isoformat()}),
         "close_form": FindingCloseForm(initial={"closed_on": timezone.localdate().isoformat()}),
         "may": {
-            "items": user.has_perm("projects.change_projectitem") and project.stage != Project.Stage.CLOSED,
+            "items": user.has_perm("projects.change_projectitem") and not project.items_are_frozen(),
             "prerequisites": user.has_perm("projects.add_projectprerequisite"),
-            "progress": user.has_perm("projects.add_progressreport") and project.stage in REPORTING_STAGES,
+            "untick_prerequisites": user.has_perm("projects.delete_projectprerequisite")
+            and not project.prerequisites_are_settled(),
+            "progress": user.has_perm("projects.add_progressreport") and project.takes_progress_reports(),
             "inspect": user.has_perm("projects.add_inspection"),
             "close_findings": user.has_perm("projects.change_finding"),
             "attach": user.has_perm("projects.add_attachment"),
-            "remove_attachments": user.has_perm("projects.delete_attachment") and project.accepted_on is None,
+            "remove_attachments": user.has_perm("projects.delete_attachment")
+            and not project.archive_is_sealed(),
         },
     }
 

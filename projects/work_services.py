@@ -12,12 +12,10 @@ from core.models import AuditEntry
 
 from .archive_services import attachment_store, check_upload, locked_project
 from .catalogue import BASIC_CATEGORY
-from .models import Attachment, Finding, Inspection, ItemCategory, ProgressReport, Project, ProjectItem
+from .models import Attachment, Finding, Inspection, ItemCategory, ProgressReport, ProjectItem
 
 ITEM_FIELDS = ("item", "quantity", "estimated_cost", "bid_price", "actual_cost", "progress", "payer", "note")
 ITEM_DEFAULTS = {"progress": 0, "payer": "", "note": ""}  # for a row that leaves them out
-# Progress is reported from the start of construction until the project is handed over.
-REPORTING_STAGES = (Project.Stage.CONSTRUCTION, Project.Stage.ACCEPTANCE, Project.Stage.HANDOVER)
 
 
 def _row_error(number, message):
@@ -29,7 +27,7 @@ def project_items_save(*, actor, project, rows):
     """Save the item grid at once: ``rows`` are dicts of ITEM_FIELDS, with ``id`` for an existing
     row and ``delete`` to remove one. Any refused row refuses the whole grid, naming the row."""
     project = locked_project(actor, project, "projects.change_projectitem")
-    if project.stage == Project.Stage.CLOSED:
+    if project.items_are_frozen():
         raise ValidationError(_("The project is closed; its items can no longer change."))
     existing = {row.pk: row for row in ProjectItem.objects.filter(project=project).select_related("item")}
     holders = {row.item_id: row.pk for row in existing.values()}  # as stored, before this save
@@ -163,7 +161,7 @@ def missing_basic_items(project):
 @transaction.atomic
 def progress_report_create(*, actor, project, reported_on, percent, investment_to_date, note="", photos=()):
     project = locked_project(actor, project, "projects.add_progressreport")
-    if project.stage not in REPORTING_STAGES:
+    if not project.takes_progress_reports():
         raise ValidationError(_("Progress is reported from the start of construction until handover."))
     if reported_on > timezone.localdate():
         raise ValidationError({"reported_on": _("The date cannot be in the future.")})

@@ -128,6 +128,22 @@ class Project(BaseModel):
                 {"planned_completion": _("The planned completion is before the planned start.")}
             )
 
+    # Cheap yes/no questions the services enforce and the pages ask before offering a button.
+    def takes_progress_reports(self):
+        """Progress is reported from the start of construction until handover."""
+        return self.stage in (self.Stage.CONSTRUCTION, self.Stage.ACCEPTANCE, self.Stage.HANDOVER)
+
+    def items_are_frozen(self):
+        return self.stage == self.Stage.CLOSED
+
+    def archive_is_sealed(self):
+        """Once accepted, the archive keeps every file it holds."""
+        return self.accepted_on is not None
+
+    def prerequisites_are_settled(self):
+        """Once declared, the prerequisites ticked are part of the record."""
+        return self.stage_index > list(self.Stage.values).index(self.Stage.DECLARATION)
+
     @property
     def is_overdue(self):
         return self.next_due_on is not None and self.next_due_on < timezone.localdate()
