@@ -1,21 +1,21 @@
 """Pages and actions of one project's content and course: the item grid, prerequisites, progress,
-inspections and the archive. Each checks the role's permission (403) and then finds the project in
-the user's scope (404), and calls one service."""
+inspections and the archive. Each checks the role's permission on its model (403, core's
+RestrictedViewMixin), then finds the project or record in the user's scope (404), and calls one
+service."""
 
 import mimetypes
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
-from core.views import add_service_errors
+from core.views import RestrictedViewMixin, add_service_errors
 
 from . import archive_services, work_services
-from .models import Attachment, Finding, Project
+from .models import Attachment, Finding, Inspection, ProgressReport, Project, ProjectItem, ProjectPrerequisite
 from .work_forms import (
     AttachmentForm,
     FindingCloseForm,
@@ -28,33 +28,29 @@ from .work_forms import (
 )
 
 
-class ProjectActionView(LoginRequiredMixin, View):
-    """Base of the views below: ``permission`` names what the role must hold."""
-
-    permission = ""
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        if not request.user.has_perm(self.permission):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+class RecordActionView(RestrictedViewMixin, View):
+    """Base of the views below: the role must be allowed ``action`` on ``model``."""
 
     def get_project(self):
         return get_object_or_404(
             Project.objects.restrict(self.request.user).select_related("region"), pk=self.kwargs["pk"]
         )
 
-    def refused(self, error, anchor):
+    def get_record(self):
+        """The ``model`` row of the URL, in the user's scope for ``action``."""
+        return get_object_or_404(self.base_queryset(), pk=self.kwargs["pk"])
+
+    def refused(self, error, target):
         for message in error.messages:
             messages.error(self.request, message)
-        return redirect(self.project.get_absolute_url() + anchor)
+        return redirect(target)
 
 
-class ProjectItemGridView(ProjectActionView):
+class ProjectItemGridView(RecordActionView):
     """The project's items as one grid: add, change and remove rows, saved together."""
 
-    permission = "projects.change_projectitem"
+    model = ProjectItem
+    action = "change"
     template_name = "projects/projectitem_grid.html"
 
     def formset(self, data=None):
@@ -119,28 +115,32 @@ class ProjectItemGridView(ProjectActionView):
         return errors
 
 
-class PrerequisiteRecordView(ProjectActionView):
-    permission = "projects.add_projectprerequisite"
+class PrerequisiteRecordView(RecordActionView):
+    model = ProjectPrerequisite
+    action = "add"
     http_method_names = ["post"]
 
     def post(self, request, pk, kind):
         self.project = self.get_project()
         form = PrerequisiteForm(request.POST, request.FILES)
         if not form.is_valid():
-            return self.refused(ValidationError(_form_messages(form)), "#prerequisites")
+            return self.refused(
+                ValidationError(_form_messages(form)), self.project.get_absolute_url() + "#prerequisites"
+            )
         try:
             row = archive_services.prerequisite_record(
                 actor=request.user, project=self.project, kind=kind, met_on=form.cleaned_data["met_on"],
                 note=form.cleaned_data["note"], upload=form.cleaned_data["file"],
             )  # fmt: skip
         except ValidationError as error:
-            return self.refused(error, "#prerequisites")
+            return self.refused(error, self.project.get_absolute_url() + "#prerequisites")
         messages.success(request, _("Recorded: %(prerequisite)s.") % {"prerequisite": row.get_kind_display()})
         return redirect(self.project.get_absolute_url() + "#prerequisites")
 
 
-class PrerequisiteClearView(ProjectActionView):
-    permission = "projects.delete_projectprerequisite"
+class PrerequisiteClearView(RecordActionView):
+    model = ProjectPrerequisite
+    action = "delete"
     http_method_names = ["post"]
 
     def post(self, request, pk, kind):
@@ -148,12 +148,13 @@ class PrerequisiteClearView(ProjectActionView):
         try:
             archive_services.prerequisite_clear(actor=request.user, project=self.project, kind=kind)
         except ValidationError as error:
-            return self.refused(error, "#prerequisites")
+            return self.refused(error, self.project.get_absolute_url() + "#prerequisites")
         return redirect(self.project.get_absolute_url() + "#prerequisites")
 
 
-class ProgressReportCreateView(ProjectActionView):
-    permission = "projects.add_progressreport"
+class ProgressReportCreateView(RecordActionView):
+    model = ProgressReport
+    action = "add"
     template_name = "projects/progressreport_form.html"
 
     def get(self, request, pk):
@@ -176,8 +177,9 @@ class ProgressReportCreateView(ProjectActionView):
         return render(request, self.template_name, {"object": self.project, "form": form})
 
 
-class InspectionCreateView(ProjectActionView):
-    permission = "projects.add_inspection"
+class InspectionCreateView(RecordActionView):
+    model = Inspection
+    action = "add"
     template_name = "projects/inspection_form.html"
 
     def page(self, form, findings):
@@ -207,56 +209,55 @@ class InspectionCreateView(ProjectActionView):
         return self.page(form, findings)
 
 
-class FindingCloseView(LoginRequiredMixin, View):
+class FindingCloseView(RecordActionView):
+    model = Finding
+    action = "change"
+    related = ("inspection",)
     http_method_names = ["post"]
 
     def post(self, request, pk):
-        if not request.user.has_perm("projects.change_finding"):
-            raise PermissionDenied
-        finding = get_object_or_404(
-            Finding.objects.restrict(request.user).select_related("inspection"), pk=pk
-        )
-        target = finding.get_absolute_url()
+        finding = self.get_record()
         form = FindingCloseForm(request.POST)
         try:
             if not form.is_valid():
                 raise ValidationError(_form_messages(form))
             work_services.finding_close(actor=request.user, finding=finding, **form.cleaned_data)
         except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
-        else:
-            messages.success(request, _("Finding closed: %(finding)s") % {"finding": finding})
-        return redirect(target)
+            return self.refused(error, finding.get_absolute_url())
+        messages.success(request, _("Finding closed: %(finding)s") % {"finding": finding})
+        return redirect(finding.get_absolute_url())
 
 
-class AttachmentUploadView(ProjectActionView):
-    permission = "projects.add_attachment"
+class AttachmentUploadView(RecordActionView):
+    model = Attachment
+    action = "add"
     http_method_names = ["post"]
 
     def post(self, request, pk):
         self.project = self.get_project()
         form = AttachmentForm(request.POST, request.FILES)
         if not form.is_valid():
-            return self.refused(ValidationError(_form_messages(form)), "#attachments")
+            return self.refused(
+                ValidationError(_form_messages(form)), self.project.get_absolute_url() + "#attachments"
+            )
         try:
             attachment = archive_services.attachment_upload(
                 actor=request.user, project=self.project, upload=form.cleaned_data["file"],
                 kind=form.cleaned_data["kind"], description=form.cleaned_data["description"],
             )  # fmt: skip
         except ValidationError as error:
-            return self.refused(error, "#attachments")
+            return self.refused(error, self.project.get_absolute_url() + "#attachments")
         messages.success(request, _("Added %(name)s.") % {"name": attachment.filename})
         return redirect(self.project.get_absolute_url() + "#attachments")
 
 
-class AttachmentDownloadView(LoginRequiredMixin, View):
+class AttachmentDownloadView(RecordActionView):
     """The only way out for an archived file: the role's permission and the project's scope."""
 
+    model = Attachment
+
     def get(self, request, pk):
-        if not request.user.has_perm("projects.view_attachment"):
-            raise PermissionDenied
-        attachment = get_object_or_404(Attachment.objects.restrict(request.user), pk=pk)
+        attachment = self.get_record()
         # Photos may show inline (thumbnails on the project page); everything else downloads.
         inline = request.GET.get("inline") == "1" and attachment.is_image
         content_type = mimetypes.guess_type(attachment.filename)[0] or "application/octet-stream"
@@ -272,22 +273,19 @@ class AttachmentDownloadView(LoginRequiredMixin, View):
         return response
 
 
-class AttachmentDeleteView(LoginRequiredMixin, View):
+class AttachmentDeleteView(RecordActionView):
+    model = Attachment
+    action = "delete"
     http_method_names = ["post"]
 
     def post(self, request, pk):
-        if not request.user.has_perm("projects.delete_attachment"):
-            raise PermissionDenied
-        attachment = get_object_or_404(Attachment.objects.restrict(request.user), pk=pk)
-        target = attachment.get_absolute_url()
+        attachment = self.get_record()
         try:
             archive_services.attachment_delete(actor=request.user, instance=attachment)
         except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
-        else:
-            messages.success(request, _("Removed %(name)s.") % {"name": attachment.filename})
-        return redirect(target)
+            return self.refused(error, attachment.get_absolute_url())
+        messages.success(request, _("Removed %(name)s.") % {"name": attachment.filename})
+        return redirect(attachment.get_absolute_url())
 
 
 def _form_messages(form):
