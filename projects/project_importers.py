@@ -26,7 +26,7 @@ from core.models import AuditEntry
 from org.models import CityPolicy, Region
 
 from .models import Compound, Project, ProjectCompound, ProjectItem, RenovationItem
-from .project_services import PROJECT_EDITABLE
+from .project_services import PROJECT_EDITABLE, common_path, project_area
 from .schedule import schedule_refresh
 
 # Fixed Chinese words, whatever language the user reads the site in: files travel between offices.
@@ -98,18 +98,6 @@ def _text(value):
     return None if value in (None, "") else str(value)
 
 
-def _common_path(paths):
-    """The path of the deepest region holding every path (project_services.smallest_common_region
-    without its query: the regions of a whole file are read at once)."""
-    parts = [path.strip("/").split("/") for path in paths]
-    common = []
-    for codes in zip(*parts, strict=False):
-        if len(set(codes)) != 1:
-            break
-        common.append(codes[0])
-    return "/".join(common) + "/" if common else None
-
-
 def _in_scope(user, path):
     paths = user.get_scope_paths()
     return paths is None or any(path.startswith(p) for p in paths)
@@ -176,11 +164,11 @@ class ProjectImporter(Importer):
             if found is not None:
                 resolved.append((number, values, found))
         cities = {found[0]["city_id"] for _n, _v, found in resolved}
-        paths = {_common_path([c["community__path"] for c in found]) for _n, _v, found in resolved}
+        paths = {common_path([c["community__path"] for c in found]) for _n, _v, found in resolved}
         regions = {}
+        # The regions of the whole file in one query (project_services.smallest_common_region reads one).
         for region in Region.objects.filter(path__in=paths - {None}).select_related("parent"):
-            # Projects are run by street offices and districts; a community is too fine an area.
-            regions[region.path] = region.parent if region.level == Region.Level.COMMUNITY else region
+            regions[region.path] = project_area(region)
         existing = {
             p["pk"]: p
             for p in Project.objects.filter(city_id__in=cities)
@@ -231,7 +219,7 @@ class ProjectImporter(Importer):
                     )
                     continue
                 match = matches[0] if matches else None
-            region = regions.get(_common_path([c["community__path"] for c in found]))
+            region = regions.get(common_path([c["community__path"] for c in found]))
             if region is None or region.level < Region.Level.CITY:
                 report.add_error(number, "小区编号", _("The compounds of one project must lie in one city."))
                 continue

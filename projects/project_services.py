@@ -26,20 +26,28 @@ COMPOUND_POOL_AFTER = {
 PROJECT_POOL_AFTER = {"declare": Project.Pool.PLANNING, "approve": Project.Pool.IMPLEMENTATION}
 
 
-def smallest_common_region(compounds):
-    """The deepest region holding every compound, but no deeper than a street: their street, the
-    district of a bundle across streets, ... None when they share no region at all."""
-    paths = [c.community.path.strip("/").split("/") for c in compounds]
+def common_path(paths):
+    """The path of the deepest region holding every one of ``paths`` (None when they share none)."""
     common = []
-    for codes in zip(*paths, strict=False):
+    for codes in zip(*(path.strip("/").split("/") for path in paths), strict=False):
         if len(set(codes)) != 1:
             break
         common.append(codes[0])
-    if not common:
-        return None
-    region = Region.objects.select_related("parent").get(path="/".join(common) + "/")
-    # Projects are run by street offices and districts; a community is too fine an area.
+    return "/".join(common) + "/" if common else None
+
+
+def project_area(region):
+    """Projects are run by street offices and districts: a community is too fine an area."""
     return region.parent if region.level == Region.Level.COMMUNITY else region
+
+
+def smallest_common_region(compounds):
+    """The deepest region holding every compound, but no deeper than a street: their street, the
+    district of a bundle across streets, ... None when they share no region at all."""
+    path = common_path([c.community.path for c in compounds])
+    if path is None:
+        return None
+    return project_area(Region.objects.select_related("parent").get(path=path))
 
 
 def _place(actor, project, compounds):
