@@ -35,9 +35,6 @@ PREREQUISITE_NOTES = {
     Prerequisite.PROPERTY_MANAGEMENT: "业主大会通过物业服务合同",
 }
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
-REACHED = {stage: index for index, stage in enumerate(Project.Stage.values)}
-
-
 def png(width=96, height=64, rgb=(90, 140, 200)):
     """A plain PNG photo placeholder, built without an imaging library."""
 
@@ -54,7 +51,7 @@ def png(width=96, height=64, rgb=(90, 140, 200)):
 
 
 def reached(project, stage):
-    return REACHED[project.stage] >= REACHED[stage]
+    return project.stage_index >= list(Project.Stage.values).index(stage)
 
 
 def tick_prerequisites(admin, project, day, kinds=None):
