@@ -35,6 +35,8 @@ PREREQUISITE_NOTES = {
     Prerequisite.PROPERTY_MANAGEMENT: "业主大会通过物业服务合同",
 }
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+
+
 def png(width=96, height=64, rgb=(90, 140, 200)):
     """A plain PNG photo placeholder, built without an imaging library."""
 

@@ -67,13 +67,6 @@ def no_open_critical_findings(project):
     ]
 
 
-# The facts in the order the steps record them: a step's date cannot precede the one before it.
-FACT_DATES = (
-    "survey_completed_on", "design_completed_on", "declared_on", "approved_on", "started_on", "completed_on",
-    "accepted_on", "handed_over_on", "audited_on",
-)  # fmt: skip
-
-
 def dates_in_order(project, inputs):
     """A recorded date is not in the future, nor before the date the previous step recorded."""
     reasons = []
@@ -123,6 +116,8 @@ TRANSITIONS = (
 )  # fmt: skip
 
 BY_ACTION = {t.action: t for t in TRANSITIONS}
+# The dates the steps record, in order (each step's first input): a date cannot precede the one before.
+FACT_DATES = tuple(t.inputs[0] for t in TRANSITIONS)
 
 
 def transition_for(action):

@@ -19,6 +19,7 @@ from org.demo import street_office_name
 from org.models import Region, User
 
 from .catalogue import BASIC_CATEGORY
+from .lifecycle import FACT_DATES
 from .models import (
     Compound,
     Finding,
@@ -35,10 +36,6 @@ from .synthetic import BATCH_SIZE, PLACES, PROVINCE_NAME, Weighted
 S = Project.Stage
 STAGES = list(S)
 # The fact each step records, in order: a project at STAGES[n] has the first n of them.
-FACTS = (
-    "survey_completed_on", "design_completed_on", "declared_on", "approved_on", "started_on", "completed_on",
-    "accepted_on", "handed_over_on", "audited_on",
-)  # fmt: skip
 # A plan year's cohort: the survey ends February to October of the year before (days from 1 January of
 # the plan year), then each fact follows the one before after so many days.
 SURVEY_DONE = (-330, -62)
@@ -227,7 +224,7 @@ def _facts(rng, stage_index, today):
             year -= YEARS_AGO.pick(rng)
     if rng.random() < BEHIND:
         year -= 1
-    return year, {FACTS[index]: on(year, index) for index in range(stage_index)}
+    return year, {FACT_DATES[index]: on(year, index) for index in range(stage_index)}
 
 
 def _firm(rng, city, suffixes):

@@ -193,7 +193,7 @@ def test_a_project_lies_in_the_street_of_its_compounds_or_the_district_of_a_bund
 
 
 def test_every_project_has_the_facts_of_its_stage_and_none_of_later_ones(db):
-    from projects.synthetic_projects import FACTS
+    from projects.lifecycle import FACT_DATES as FACTS
 
     generate("--seed", "3")
     today = timezone.localdate()
