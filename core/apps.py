@@ -7,7 +7,9 @@ class CoreConfig(AppConfig):
     verbose_name = _("System")
 
     def ready(self):
-        from . import checks, imports, selfcheck  # noqa: F401  register system checks and job kinds
+        # System checks and job kinds register on import; tasks too, so that every process (web
+        # included) finds the task that runs a job by its name.
+        from . import checks, imports, selfcheck, tasks  # noqa: F401
         from .navigation import MenuItem, register_menu
 
         register_menu(

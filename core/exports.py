@@ -4,14 +4,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .audit import audit_record
+from .http import CONTENT_TYPES, attachment
 from .importing import importer_for
 from .models import AuditEntry
 from .spreadsheets import write_csv, write_xlsx
-
-CONTENT_TYPES = {
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "csv": "text/csv; charset=utf-8",
-}
 
 
 def export_content(*, user, kind, queryset, export_format):
@@ -26,15 +22,12 @@ def export_content(*, user, kind, queryset, export_format):
 
 
 def export_response(*, user, kind, queryset, export_format):
-    from .import_views import attachment
-
     content = export_content(user=user, kind=kind, queryset=queryset, export_format=export_format)
+    label = importer_for(kind).label
     audit_record(
         actor=user,
         action=AuditEntry.Action.EXPORT,
-        summary=_("%(kind)s, %(format)s") % {"kind": importer_for(kind).label, "format": export_format},
+        summary=_("%(kind)s, %(format)s") % {"kind": label, "format": export_format},
     )
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return attachment(
-        content, f"{importer_for(kind).label}-{stamp}.{export_format}", CONTENT_TYPES[export_format]
-    )
+    return attachment(content, f"{label}-{stamp}.{export_format}", CONTENT_TYPES[export_format])

@@ -1,6 +1,12 @@
-"""Facts about the request that depend on how the portal is deployed."""
+"""Facts about the request that depend on how the portal is deployed, and file responses."""
+
+from urllib.parse import quote
 
 from django.conf import settings
+from django.http import HttpResponse
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CONTENT_TYPES = {"xlsx": XLSX, "csv": "text/csv; charset=utf-8"}
 
 
 def client_ip(request):
@@ -13,3 +19,10 @@ def client_ip(request):
         if len(forwarded) >= proxies:
             return forwarded[-proxies]
     return request.META.get("REMOTE_ADDR") or None
+
+
+def attachment(content, filename, content_type):
+    """A download named ``filename`` (any script: RFC 5987 encoding)."""
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response

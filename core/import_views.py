@@ -1,38 +1,22 @@
 """Pages of spreadsheet imports, the same for every kind: upload, dry-run findings, commit,
 the template, and the uploaded workbook with its errors written beside the rows."""
 
-import io
-from collections import defaultdict
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import DetailView, FormView
 
+from .http import XLSX, attachment
 from .importing import importer_for, importer_kinds
-from .imports import import_commit, import_upload, importer_allowed
+from .imports import import_commit, import_errors_workbook, import_retry, import_upload, importer_allowed
 from .models import ImportBatch
-from .spreadsheets import SpreadsheetError, read_table, write_xlsx
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def attachment(content, filename, content_type):
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(filename)}"
-    return response
-
-
-def _quote(name):
-    from urllib.parse import quote
-
-    return quote(name)
+from .spreadsheets import write_template
 
 
 class KindMixin(LoginRequiredMixin):
@@ -74,43 +58,11 @@ class ImportTemplateView(KindMixin, View):
     """The template: Chinese headers, an example row, drop-down lists for coded columns."""
 
     def get(self, request, kind):
-        from openpyxl import Workbook
-        from openpyxl.comments import Comment
-        from openpyxl.styles import Font, PatternFill
-        from openpyxl.worksheet.datavalidation import DataValidation
-
-        from .spreadsheets import column_letter
-
-        columns = self.importer_class.columns
-        workbook = Workbook()
-        sheet = workbook.active
-        sheet.title = str(self.importer_class.label)[:31]
-        sheet.append([c.header for c in columns])
-        sheet.append([c.example for c in columns])
-        required = PatternFill("solid", fgColor="FFF2CC")
-        for index, column in enumerate(columns):
-            letter = column_letter(index)
-            cell = sheet[f"{letter}1"]
-            cell.font = Font(bold=True)
-            if column.required:
-                cell.fill = required
-            if column.help:
-                cell.comment = Comment(str(column.help), "portal")
-            sheet.column_dimensions[letter].width = column.width
-            if column.choices:
-                rule = DataValidation(
-                    type="list",
-                    formula1='"' + ",".join(column.choices) + '"',
-                    allow_blank=not column.required,
-                )
-                rule.error = _("Choose a value from the list.")
-                rule.showErrorMessage = True
-                sheet.add_data_validation(rule)
-                rule.add(f"{letter}2:{letter}10000")
-        sheet.freeze_panes = "A2"
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        return attachment(buffer.getvalue(), f"{self.importer_class.label}导入模板.xlsx", XLSX)
+        label = str(self.importer_class.label)
+        content = write_template(
+            self.importer_class.columns, sheet_title=label, choice_error=_("Choose a value from the list.")
+        )
+        return attachment(content, f"{label}导入模板.xlsx", XLSX)
 
 
 class BatchMixin(LoginRequiredMixin):
@@ -141,32 +93,23 @@ class ImportCommitView(BatchMixin, View):
         return redirect(batch.get_absolute_url())
 
 
+class ImportRetryView(BatchMixin, View):
+    """POST: check a batch again after its check or commit failed."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        batch = import_retry(actor=request.user, batch=get_object_or_404(self.get_queryset(), pk=pk))
+        return redirect(batch.get_absolute_url())
+
+
 class ImportErrorsView(BatchMixin, View):
     """The uploaded workbook again, with a column of errors beside each rejected row."""
 
     def get(self, request, pk):
-        from django.conf import settings
-
         batch = get_object_or_404(self.get_queryset(), pk=pk)
-        with batch.file.open("rb") as handle:
-            data = handle.read()
-        try:
-            table = read_table(
-                data,
-                batch.original_name,
-                max_bytes=settings.IMPORT_MAX_BYTES,
-                max_rows=settings.IMPORT_MAX_ROWS,
-            )
-        except SpreadsheetError:
-            raise Http404 from None
-        by_row = defaultdict(list)
-        for error in batch.errors:
-            by_row[error["row"]].append(f"{error['column']}：{error['message']}")
-        headers = [_("Errors"), *table.headers]
-        # Blank rows come back too, so every row stands at its number in the uploaded file.
-        by_number = dict(zip(table.numbers, table.rows, strict=True))
-        last = table.numbers[-1] if table.numbers else 1
-        rows = [["；".join(by_row.get(n, [])), *by_number.get(n, ())] for n in range(2, last + 1)]
+        content = import_errors_workbook(batch)
+        if content is None:
+            raise Http404
         stem = batch.original_name.rsplit(".", 1)[0]
-        content = write_xlsx(headers, rows, widths=[60])
         return attachment(content, f"{stem}-错误标注.xlsx", XLSX)

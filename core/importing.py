@@ -8,6 +8,7 @@ check in about the time openpyxl needs to read them.
 """
 
 from abc import ABC, abstractmethod
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -206,13 +207,14 @@ class Importer(ABC):
         parsed = self.parse_rows(table, positions, report)
         if progress:
             progress(40, _("Rows read, checking them against the database"))
-        plan = self.plan(parsed, report)
-        if progress:
-            progress(70, _("Checked"))
-        if commit and report.ok:
-            with transaction.atomic():
+        # A commit plans inside the transaction that writes, so it decides on what it saves over.
+        with transaction.atomic() if commit else nullcontext():
+            plan = self.plan(parsed, report)
+            if progress:
+                progress(70, _("Checked"))
+            if commit and report.ok:
                 self.save(plan, report)
-            report.committed = True
+                report.committed = True
         return report
 
     def match_headers(self, headers):

@@ -6,6 +6,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from .job_kinds import job_label
 from .querysets import RestrictedManager
 from .scoping import OwnerScope, RegionScope
 
@@ -126,8 +127,6 @@ class Job(models.Model):
         return reverse("core:job_detail", args=[self.pk])
 
     def get_kind_display(self):
-        from .jobs import job_label
-
         return job_label(self.kind)
 
     @property
@@ -178,3 +177,16 @@ class ImportBatch(models.Model):
     @property
     def can_commit(self):
         return self.status == self.Status.CHECKED and not self.errors and self.summary.get("total", 0) > 0
+
+    @property
+    def can_retry(self):
+        """A check or commit that failed (not a file with wrong rows) can be run again."""
+        return self.status == self.Status.FAILED
+
+    @property
+    def is_working(self):
+        return self.status in (self.Status.CHECKING, self.Status.COMMITTING)
+
+    @property
+    def is_committed(self):
+        return self.status == self.Status.COMMITTED

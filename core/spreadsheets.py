@@ -258,3 +258,41 @@ def write_xlsx(headers, rows, *, sheet_title="Sheet1", widths=None):
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def write_template(columns, *, sheet_title, choice_error):
+    """An import template: bold headers (required ones shaded, help as a comment), an example
+    row, and a drop-down list on every column with fixed choices. ``columns`` are the importer's
+    (header, required, choices, example, width, help)."""
+    from openpyxl import Workbook
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = sheet_title[:31]
+    sheet.append([c.header for c in columns])
+    sheet.append([c.example for c in columns])
+    required = PatternFill("solid", fgColor="FFF2CC")
+    for index, column in enumerate(columns):
+        letter = column_letter(index)
+        cell = sheet[f"{letter}1"]
+        cell.font = Font(bold=True)
+        if column.required:
+            cell.fill = required
+        if column.help:
+            cell.comment = Comment(str(column.help), "portal")
+        sheet.column_dimensions[letter].width = column.width
+        if column.choices:
+            rule = DataValidation(
+                type="list", formula1='"' + ",".join(column.choices) + '"', allow_blank=not column.required
+            )
+            rule.error = choice_error
+            rule.showErrorMessage = True
+            sheet.add_data_validation(rule)
+            rule.add(f"{letter}2:{letter}10000")
+    sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

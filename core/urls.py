@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import import_views, views
 
 app_name = "core"
 
@@ -10,16 +10,12 @@ urlpatterns = [
     path("jobs/<int:pk>/progress/", views.JobProgressView.as_view(), name="job_progress"),
     path("system/", views.SystemStatusView.as_view(), name="system_status"),
     path("system/selfcheck/", views.SelfCheckStartView.as_view(), name="selfcheck_start"),
-]
-
-from . import import_views  # noqa: E402
-
-urlpatterns += [
     path("imports/<slug:kind>/new/", import_views.ImportStartView.as_view(), name="import_start"),
     path(
         "imports/<slug:kind>/template.xlsx", import_views.ImportTemplateView.as_view(), name="import_template"
     ),
     path("imports/<int:pk>/", import_views.ImportBatchView.as_view(), name="importbatch_detail"),
     path("imports/<int:pk>/commit/", import_views.ImportCommitView.as_view(), name="importbatch_commit"),
+    path("imports/<int:pk>/retry/", import_views.ImportRetryView.as_view(), name="importbatch_retry"),
     path("imports/<int:pk>/errors.xlsx", import_views.ImportErrorsView.as_view(), name="importbatch_errors"),
 ]

@@ -233,8 +233,9 @@ class ObjectEditView(RestrictedViewMixin, FormView):
 def add_service_errors(form, error):
     """Put a service's ValidationError on ``form``: on the field it names, else above the form."""
     if hasattr(error, "error_dict"):
+        has_field = getattr(form, "has_field", lambda name: name in form.fields)
         for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
+            form.add_error(field if has_field(field) else None, errors)
     else:
         form.add_error(None, error)
 

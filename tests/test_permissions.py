@@ -117,6 +117,7 @@ TABLE = {
     ("core:importbatch_detail", "batch_a", "get"): (302, 200, 404, 404, 404, 404, 404, 404, 404),
     ("core:importbatch_errors", "batch_a", "get"): (302, 200, 404, 404, 404, 404, 404, 404, 404),
     ("core:importbatch_commit", "batch_a", "post"): (302, 302, 404, 404, 404, 404, 404, 404, 404),
+    ("core:importbatch_retry", "batch_a", "post"): (302, 302, 404, 404, 404, 404, 404, 404, 404),
 }
 
 # Django's own admin pages beyond the index answer to Django's admin permissions.

@@ -1,18 +1,21 @@
 """python manage.py import_data KIND FILE --as USERNAME [--commit]
 
 A dry run unless --commit. Prints the counts and every error as row, column, message, and exits
-with status 1 when any row is rejected (then nothing is saved, with or without --commit).
+with status 1 when any row is rejected (then nothing is saved, with or without --commit). The file
+goes through the same import services as an upload in the portal: it is kept as an import of the
+user's, with its findings and audit entry, and always worked through inline.
 """
 
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
-from core.audit import audit_record
-from core.importing import import_file, importer_for, importer_kinds
-from core.models import AuditEntry
+from core.importing import importer_kinds
+from core.imports import import_commit, import_upload
 
 
 class Command(BaseCommand):
@@ -30,23 +33,27 @@ class Command(BaseCommand):
         user = _user(username)
         if not file.is_file():
             raise CommandError(f"No such file: {file}")
+        upload = SimpleUploadedFile(file.name, file.read_bytes())
         with translation.override("zh-hans"):
-            report = import_file(importer_for(kind)(user), file.read_bytes(), file.name, commit=commit)
-            for error in report.errors:
-                row = error.row or "-"
-                self.stdout.write(f"row {row}\t{error.column}\t{error.message}")
-        summary = report.summary()
+            try:
+                batch = import_upload(actor=user, kind=kind, uploaded=upload, background=False)
+                if commit and batch.can_commit:
+                    batch = import_commit(actor=user, batch=batch, background=False)
+            except PermissionDenied:
+                raise CommandError(f"{username} may not import {kind}") from None
+            for error in batch.errors:
+                row = error["row"] or "-"
+                self.stdout.write(f"row {row}\t{error['column']}\t{error['message']}")
+        summary = {"new": 0, "updated": 0, "unchanged": 0, "rejected": 0, "total": 0, **batch.summary}
         self.stdout.write(
             "new {new}, updated {updated}, unchanged {unchanged}, rejected {rejected} of {total} rows".format(
                 **summary
             )
         )
-        if report.errors:
+        if batch.errors:
             self.stdout.write("Nothing was saved.")
             raise SystemExit(1)
-        if report.committed:
-            audit_record(actor=user, action=AuditEntry.Action.IMPORT,
-                         summary=f"import_data {kind} {file.name}: {summary}")  # fmt: skip
+        if batch.is_committed:
             self.stdout.write(self.style.SUCCESS("Saved."))
         else:
             self.stdout.write("Dry run: nothing was saved. Add --commit to save.")
