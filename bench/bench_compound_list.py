@@ -34,8 +34,8 @@ from django.test import Client  # noqa: E402
 from bench.pages import measure, persona  # noqa: E402
 from org.models import Organisation, Region  # noqa: E402
 from org.roles import CITY_STAFF  # noqa: E402
+from projects.demo.synthetic_regions import PROVINCE_PATH  # noqa: E402
 from projects.models import Compound  # noqa: E402
-from projects.synthetic import PROVINCE_PATH  # noqa: E402
 
 URLS = ("/projects/compounds/", "/projects/compounds/?q=小区&sort=-year_built")
 

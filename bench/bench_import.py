@@ -41,9 +41,10 @@ from core.importing import import_file  # noqa: E402
 from core.spreadsheets import write_xlsx  # noqa: E402
 from org.models import Organisation, Region, User  # noqa: E402
 from org.roles import CITY_STAFF  # noqa: E402
-from projects.importers import CompoundImporter  # noqa: E402
+from projects.demo.synthetic_compounds import make_compounds  # noqa: E402
+from projects.demo.synthetic_regions import PROVINCE_PATH  # noqa: E402
 from projects.models import Compound  # noqa: E402
-from projects.synthetic import PROVINCE_PATH, make_compounds  # noqa: E402
+from projects.registry.importers import CompoundImporter  # noqa: E402
 
 
 def importing_user(city):

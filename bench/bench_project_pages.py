@@ -37,8 +37,8 @@ from django.test import Client  # noqa: E402
 from bench.pages import measure, persona  # noqa: E402
 from org.models import Organisation, Region  # noqa: E402
 from org.roles import CITY_STAFF, STREET_CLERK  # noqa: E402
+from projects.demo.synthetic_regions import PROVINCE_PATH  # noqa: E402
 from projects.models import Inspection, ItemCategory, ProgressReport, Project, ProjectItem  # noqa: E402
-from projects.synthetic import PROVINCE_PATH  # noqa: E402
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

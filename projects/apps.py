@@ -9,7 +9,12 @@ class ProjectsConfig(AppConfig):
     def ready(self):
         from core.navigation import MenuItem, register_menu
 
-        from . import jobs  # noqa: F401  registers the import and eligibility jobs
+        # Job kinds and importers register on import.
+        from .lifecycle import importers as _project_importers  # noqa: F401
+        from .lifecycle import jobs as _lifecycle_jobs  # noqa: F401
+        from .registry import importers as _registry_importers  # noqa: F401
+        from .registry import jobs as _registry_jobs  # noqa: F401
+        from .works import importers as _works_importers  # noqa: F401
 
         register_menu(
             MenuItem(

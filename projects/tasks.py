@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from .archive_services import attachments_sweep_orphans
+from .archive.services import attachments_sweep_orphans
 
 
 @shared_task(name="projects.tasks.sweep_orphan_attachments")

@@ -105,8 +105,8 @@ def renovation_item(**fields):
 
 def project_in(*compounds, stage=None, **fields):
     """A project over ``compounds`` saved directly, at ``stage`` (services are tested on their own)."""
+    from projects.lifecycle.services import smallest_common_region
     from projects.models import Project, ProjectCompound
-    from projects.project_services import smallest_common_region
 
     n = next(_serial)
     region = smallest_common_region(compounds)

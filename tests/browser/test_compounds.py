@@ -13,8 +13,8 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from playwright.sync_api import expect
 
-from projects.importers import CompoundImporter
 from projects.models import Building, Compound
+from projects.registry.importers import CompoundImporter
 from tests.factories import compound_in, region
 
 pytestmark = [pytest.mark.browser, pytest.mark.services]

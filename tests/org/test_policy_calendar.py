@@ -15,7 +15,7 @@ from core.models import Job
 from org.forms import CityPolicyForm, DeadlineField
 from org.models import CityPolicy, Milestone, Prerequisite
 from org.policy import ELIGIBILITY_RECOMPUTE_JOB, SCHEDULE_RECOMPUTE_JOB, citypolicy_delete, citypolicy_update
-from projects.schedule import schedule_refresh
+from projects.lifecycle.schedule import schedule_refresh
 from tests.factories import compound_in, project_in
 from tests.helpers import wait_for
 

@@ -3,7 +3,7 @@
 import pytest
 
 from core.spreadsheets import write_csv, write_xlsx
-from projects.importers import CompoundImporter
+from projects.registry.importers import CompoundImporter
 
 HEADERS = [column.header for column in CompoundImporter.columns]
 

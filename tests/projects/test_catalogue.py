@@ -5,7 +5,7 @@ import json
 from django.conf import settings
 
 from core.models import AuditEntry
-from projects.catalogue import catalogue_load, renovationitem_update
+from projects.catalogue.services import catalogue_load, renovationitem_update
 from projects.models import ItemCategory, RenovationItem
 from tests.factories import renovation_item
 from tests.helpers import assert_list_queries_constant

@@ -45,7 +45,7 @@ def test_export_then_import_changes_nothing(world, tmp_path, capsys):
 
 def test_buildings_import_by_compound_code(world, xlsx, tmp_path):
     from core.spreadsheets import write_xlsx
-    from projects.importers import BuildingImporter
+    from projects.registry.importers import BuildingImporter
 
     compound_in(world.community_a, code="C-1")
     headers = [c.header for c in BuildingImporter.columns]

@@ -91,7 +91,7 @@ def test_csv_export_opens_in_excel(world, client_for):
 
 
 def test_detail_shows_the_verdict_the_buildings_and_the_history(world, client_for, zibo_policy):
-    from projects.services import building_create, compound_update
+    from projects.registry.services import building_create, compound_update
 
     compound = compound_in(world.community_a, year_built=2008, eligibility="built_after_cutoff")
     building_create(actor=world["clerk_a"], compound=compound, number="3号楼", storeys=6)
@@ -132,7 +132,7 @@ def test_list_with_40000_compounds_runs_the_same_queries_as_with_10(world, clien
     import random
 
     from org.models import Region
-    from projects.synthetic import make_compounds
+    from projects.demo.synthetic_compounds import make_compounds
     from tests.helpers import queries_of
 
     client = client_for("city")

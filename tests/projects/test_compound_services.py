@@ -8,9 +8,9 @@ from django.utils import translation
 
 from org.models import CityPolicy
 from org.policy import citypolicy_create, citypolicy_update
-from projects.eligibility import explanation
 from projects.models import Building, Compound
-from projects.services import building_create, compound_create, compound_delete, compound_update
+from projects.registry.eligibility import explanation
+from projects.registry.services import building_create, compound_create, compound_delete, compound_update
 from tests.factories import compound_in
 
 

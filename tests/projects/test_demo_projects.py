@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from projects.models import Attachment, Finding, Project
-from projects.work_services import missing_basic_items
+from projects.works.selectors import missing_basic_items
 
 
 @pytest.fixture
@@ -44,7 +44,7 @@ def test_demo_projects_carry_what_their_stage_implies(demo):
 
 def test_the_declaration_project_waits_for_its_prerequisites(demo):
     from org.models import User
-    from projects.lifecycle import blockers, next_transition
+    from projects.lifecycle.transitions import blockers, next_transition
 
     project = demo["declaration"]
     reasons = blockers(next_transition(project), project, User.objects.get(username="city_admin"))

@@ -7,8 +7,8 @@ from openpyxl import Workbook
 
 from core.importing import import_file
 from core.models import AuditEntry
-from projects.importers import CompoundImporter
 from projects.models import Compound
+from projects.registry.importers import CompoundImporter
 from tests.factories import compound_in
 from tests.projects.conftest import HEADERS, compound_row
 

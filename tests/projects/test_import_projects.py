@@ -16,8 +16,9 @@ from core.exports import export_content
 from core.importing import import_file
 from core.models import AuditEntry
 from core.spreadsheets import write_csv, write_xlsx
+from projects.lifecycle.importers import ProjectImporter
 from projects.models import Project, ProjectItem, RenovationItem
-from projects.project_importers import ProjectImporter, ProjectItemImporter
+from projects.works.importers import ProjectItemImporter
 from tests.factories import compound_in, project_in, renovation_item
 
 PROJECT_HEADERS = [column.header for column in ProjectImporter.columns]

@@ -14,10 +14,10 @@ from django.utils import timezone, translation
 
 from core.models import AuditEntry
 from org.models import User
-from projects import project_services
-from projects.lifecycle import TRANSITIONS
+from projects.lifecycle import services as project_services
+from projects.lifecycle.services import project_transition
+from projects.lifecycle.transitions import TRANSITIONS
 from projects.models import Compound, Project, ProjectCompound
-from projects.project_services import project_transition
 from tests.factories import compound_in
 
 S = Project.Stage

@@ -9,7 +9,7 @@ from django.core.files.base import ContentFile
 from core.models import Job
 from org.models import CityPolicy
 from org.policy import ELIGIBILITY_RECOMPUTE_JOB, SCHEDULE_RECOMPUTE_JOB, policies_coming_into_force
-from projects.archive_services import attachments_sweep_orphans
+from projects.archive.services import attachments_sweep_orphans
 from projects.models import Attachment
 from tests.factories import attachment_in, compound_in, project_in
 

@@ -14,7 +14,8 @@ from django.utils import translation
 from core.models import AuditEntry
 from org.models import User
 from projects.models import ItemCategory, Project, ProjectItem, RenovationItem
-from projects.work_services import item_totals, missing_basic_items, project_items_save
+from projects.works.selectors import item_totals, missing_basic_items
+from projects.works.services import project_items_save
 from tests.factories import compound_in, finding_in, project_in
 
 S = Project.Stage

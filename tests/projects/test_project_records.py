@@ -15,20 +15,18 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from core.models import AuditEntry
+from core.uploads import upload_check
 from org.models import CityPolicy, Prerequisite
-from projects.archive_services import (
-    archive_missing,
+from projects.archive.selectors import archive_missing, prerequisite_checklist, prerequisites_missing
+from projects.archive.services import (
     attachment_delete,
     attachment_upload,
-    check_upload,
-    prerequisite_checklist,
     prerequisite_clear,
     prerequisite_record,
-    prerequisites_missing,
 )
+from projects.lifecycle.services import project_transition
 from projects.models import Attachment, Finding, Inspection, ProgressReport, Project, ProjectPrerequisite
-from projects.project_services import project_transition
-from projects.work_services import finding_close, inspection_create, progress_report_create
+from projects.works.services import finding_close, inspection_create, progress_report_create
 from tests.factories import PDF_BYTES, attachment_in, compound_in, finding_in, project_in, renovation_item
 from tests.helpers import queries_of
 from tests.projects.test_project_items import add_items, row
@@ -528,7 +526,7 @@ def test_a_prerequisite_posted_without_evidence_goes_back_with_the_reason(
 def check(name, content, **kwargs):
     with translation.override("en"):
         try:
-            return check_upload(SimpleUploadedFile(name, content), **kwargs)
+            return upload_check(SimpleUploadedFile(name, content), **kwargs)
         except ValidationError as error:
             return " ".join(error.messages)
 

@@ -11,9 +11,9 @@ from guardian.shortcuts import assign_perm
 from core.models import AuditEntry
 from org.demo import ensure_region
 from org.models import Region, User
+from projects.lifecycle.services import project_create, project_delete, project_update
 from projects.models import Compound, Project, ProjectCompound
-from projects.project_services import project_create, project_delete, project_update
-from projects.services import compound_delete
+from projects.registry.services import compound_delete
 from tests.factories import compound_in, region
 from tests.projects.test_lifecycle import project_in
 

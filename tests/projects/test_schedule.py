@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from org.models import CityPolicy, Milestone
+from projects.lifecycle.schedule import deadlines, next_deadline, schedule_refresh, schedules_recompute
+from projects.lifecycle.services import project_create, project_transition, project_update
 from projects.models import Project
-from projects.project_services import project_create, project_transition, project_update
-from projects.schedule import deadlines, next_deadline, schedule_refresh, schedules_recompute
 from tests.factories import compound_in, finding_in, project_in
 
 S = Project.Stage
@@ -305,7 +305,7 @@ def test_the_project_list_filters_missed_deadlines_and_overdue_rectification(wor
 
 
 def test_months_after_the_end_of_a_month_end_at_the_end_of_a_month():
-    from projects.schedule import add_months
+    from projects.lifecycle.schedule import add_months
 
     assert add_months(datetime.date(2026, 2, 28), 3) == datetime.date(2026, 5, 31)
     assert add_months(datetime.date(2026, 1, 31), 1) == datetime.date(2026, 2, 28)

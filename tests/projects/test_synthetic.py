@@ -65,7 +65,7 @@ def test_district_scale_is_one_district_with_its_bureaus_and_a_policy(db):
 
 
 def test_some_compounds_are_ineligible_and_every_verdict_follows_the_policy(db):
-    from projects.eligibility import verdict
+    from projects.registry.eligibility import verdict
 
     generate("--seed", "3")
     compounds = list(synthetic_compounds().select_related("city"))
@@ -180,7 +180,7 @@ def test_about_a_third_of_the_compounds_have_projects_in_every_stage_of_one_to_f
 
 
 def test_a_project_lies_in_the_street_of_its_compounds_or_the_district_of_a_bundle_across_streets(db):
-    from projects.project_services import smallest_common_region
+    from projects.lifecycle.services import smallest_common_region
 
     generate("--seed", "3")
     projects = synthetic_projects().select_related("region", "city").prefetch_related("compounds__community")
@@ -193,7 +193,7 @@ def test_a_project_lies_in_the_street_of_its_compounds_or_the_district_of_a_bund
 
 
 def test_every_project_has_the_facts_of_its_stage_and_none_of_later_ones(db):
-    from projects.lifecycle import FACT_DATES as FACTS
+    from projects.lifecycle.transitions import FACT_DATES as FACTS
 
     generate("--seed", "3")
     today = timezone.localdate()
@@ -281,7 +281,7 @@ def test_projects_under_construction_or_later_report_progress_and_are_inspected(
 
 def test_the_city_calendar_makes_some_projects_overdue_and_the_list_flags_them(db, client):
     from org.roles import CITY_STAFF
-    from projects.schedule import next_deadline
+    from projects.lifecycle.schedule import next_deadline
     from tests.factories import make_user
 
     generate("--seed", "3")

@@ -17,6 +17,16 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from org.models import Organisation, Region
+from projects.demo.synthetic_compounds import build_buildings, build_compounds
+from projects.demo.synthetic_projects import build_projects
+from projects.demo.synthetic_regions import (
+    PROVINCE_CODE,
+    PROVINCE_NAME,
+    SCALES,
+    build_region_tree,
+    delete_synthetic_data,
+    synthetic_regions,
+)
 from projects.models import (
     Building,
     Compound,
@@ -27,17 +37,6 @@ from projects.models import (
     ProjectCompound,
     ProjectItem,
 )
-from projects.synthetic import (
-    PROVINCE_CODE,
-    PROVINCE_NAME,
-    SCALES,
-    build_buildings,
-    build_compounds,
-    build_region_tree,
-    delete_synthetic_data,
-    synthetic_regions,
-)
-from projects.synthetic_projects import build_projects
 
 
 class Command(BaseCommand):

@@ -1,0 +1,149 @@
+"""The project archive: uploading and removing attachments, ticking the city's prerequisites.
+
+An upload is checked for size, type and content before anything is saved; the file's name is kept
+as text and the stored name is random (projects.models.archive.attachment_path).
+"""
+
+import datetime
+from pathlib import PurePath
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.audit import audit_record
+from core.models import AuditEntry
+from core.uploads import upload_check
+from org.models import Prerequisite
+from projects.lifecycle.services import project_locked
+from projects.models import Attachment, ProjectPrerequisite
+
+from .selectors import prerequisite_checklist
+
+
+def attachment_store(*, actor, project, upload, kind, description="", progress_report=None):
+    """Save an upload already checked by ``check_upload`` into ``project``'s archive, inside the
+    caller's transaction (a service that has locked the project)."""
+    attachment = Attachment(
+        project=project,
+        kind=kind,
+        filename=PurePath(upload.name).name[:200],
+        size=upload.size,
+        description=description,
+        progress_report=progress_report,
+        uploaded_by=actor,
+    )
+    attachment.file = upload
+    attachment.full_clean()
+    attachment.save()
+    return attachment
+
+
+@transaction.atomic
+def attachment_upload(*, actor, project, upload, kind, description=""):
+    project = project_locked(actor, project, "projects.add_attachment")
+    upload_check(upload, photo=kind == Attachment.Kind.PHOTO)
+    attachment = attachment_store(
+        actor=actor, project=project, upload=upload, kind=kind, description=description
+    )
+    audit_record(
+        actor=actor, action=AuditEntry.Action.UPDATE, obj=project,
+        summary=_("Attachment added: %(name)s (%(kind)s)")
+        % {"name": attachment.filename, "kind": attachment.get_kind_display()},
+        changes={"attachment": attachment.filename, "kind": attachment.kind, "size": attachment.size},
+    )  # fmt: skip
+    return attachment
+
+
+@transaction.atomic
+def attachment_delete(*, actor, instance):
+    project = project_locked(actor, instance.project, "projects.delete_attachment")
+    if project.archive_is_sealed():
+        raise ValidationError(_("The project has been accepted; its archive is kept as it is."))
+    # Without its file, a tick recorded with no note would have no evidence at all.
+    proven = ProjectPrerequisite.objects.filter(project=project, evidence=instance, note="").first()
+    if proven is not None:
+        raise ValidationError(
+            _("“%(name)s” is the only evidence of “%(prerequisite)s”; untick it or record a note first.")
+            % {"name": instance.filename, "prerequisite": proven.get_kind_display()}
+        )
+    audit_record(
+        actor=actor, action=AuditEntry.Action.UPDATE, obj=project,
+        summary=_("Attachment removed: %(name)s") % {"name": instance.filename},
+        changes={"attachment": instance.filename, "kind": instance.kind},
+    )  # fmt: skip
+    stored = instance.file
+    instance.delete()
+    # The file goes only once the row is surely gone.
+    transaction.on_commit(lambda: stored.storage.delete(stored.name))
+
+
+@transaction.atomic
+def prerequisite_record(*, actor, project, kind, met_on=None, note="", upload=None):
+    """Tick ``kind`` as met, with a note, a file, or both (replacing an earlier tick)."""
+    project = project_locked(actor, project, "projects.add_projectprerequisite")
+    if kind not in [checked.value for checked, _met in prerequisite_checklist(project)]:
+        raise ValidationError(_("Unknown prerequisite."))  # not one the city's policy asks for
+    if not note and upload is None:
+        raise ValidationError(_("Give a note or a file as evidence."))
+    met_on = met_on or timezone.localdate()
+    if met_on > timezone.localdate():
+        raise ValidationError({"met_on": _("The date cannot be in the future.")})
+    evidence = None
+    if upload is not None:
+        upload_check(upload)
+        evidence = attachment_store(
+            actor=actor, project=project, upload=upload, kind=Attachment.Kind.OTHER,
+            description=Prerequisite(kind).label,
+        )  # fmt: skip
+    row = ProjectPrerequisite.objects.filter(project=project, kind=kind).first() or ProjectPrerequisite(
+        project=project, kind=kind
+    )
+    row.met_on, row.note, row.recorded_by = met_on, note, actor
+    row.evidence = evidence or row.evidence
+    row.full_clean()
+    row.save()
+    audit_record(
+        actor=actor, action=AuditEntry.Action.UPDATE, obj=project,
+        summary=_("Prerequisite met: %(prerequisite)s") % {"prerequisite": row.get_kind_display()},
+        changes={"prerequisite": row.kind, "met_on": met_on.isoformat(), "note": note,
+                 "evidence": evidence.filename if evidence else None},
+    )  # fmt: skip
+    return row
+
+
+@transaction.atomic
+def prerequisite_clear(*, actor, project, kind):
+    """Untick ``kind``: the evidence file stays in the archive."""
+    project = project_locked(actor, project, "projects.delete_projectprerequisite")
+    if project.prerequisites_are_settled():
+        raise ValidationError(_("The project has been declared; its prerequisites are settled."))
+    deleted, _rows = ProjectPrerequisite.objects.filter(project=project, kind=kind).delete()
+    if deleted:
+        audit_record(
+            actor=actor, action=AuditEntry.Action.UPDATE, obj=project,
+            summary=_("Prerequisite no longer met: %(prerequisite)s") % {"prerequisite": Prerequisite(kind).label},
+            changes={"prerequisite": kind},
+        )  # fmt: skip
+
+
+def attachments_sweep_orphans(*, older_than=datetime.timedelta(days=1)):
+    """Delete stored files no attachment refers to: what an upload left behind when its transaction
+    rolled back. Only files older than ``older_than``, so an upload still in flight is never touched.
+    Returns the names deleted."""
+    storage = Attachment._meta.get_field("file").storage
+    known = set(Attachment.objects.values_list("file", flat=True))
+    cutoff = timezone.now() - older_than
+    deleted = []
+    try:
+        folders, _files = storage.listdir("projects")
+    except FileNotFoundError:
+        return deleted
+    for folder in folders:
+        for name in storage.listdir(f"projects/{folder}")[1]:
+            path = f"projects/{folder}/{name}"
+            if path not in known and storage.get_modified_time(path) < cutoff:
+                storage.delete(path)
+                deleted.append(path)
+    return deleted

@@ -1,0 +1,22 @@
+"""Filters of the item catalogue."""
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from projects.models import ItemCategory, RenovationItem
+
+
+class RenovationItemFilter(django_filters.FilterSet):
+    name = django_filters.CharFilter(label=_("name"), lookup_expr="contains")
+    category = django_filters.ModelChoiceFilter(label=_("category"), queryset=ItemCategory.objects.all())
+    indicator = django_filters.ChoiceFilter(
+        label=_("national indicator"), choices=RenovationItem.Indicator.choices[1:]
+    )
+    default_payer = django_filters.ChoiceFilter(
+        label=_("paid by default by"), choices=RenovationItem.Payer.choices
+    )
+    active = django_filters.BooleanFilter(label=_("offered for new projects"))
+
+    class Meta:
+        model = RenovationItem
+        fields = []

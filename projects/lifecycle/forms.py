@@ -1,0 +1,55 @@
+"""Forms of projects: create/edit, and the small form of a lifecycle step's inputs."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from projects.models import Compound, Project
+
+from .services import PROJECT_EDITABLE
+
+
+class CompoundChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name}（{obj.community.parent.name} {obj.community.name}）"
+
+
+class ProjectForm(forms.ModelForm):
+    compounds = CompoundChoiceField(
+        label=_("compounds"),
+        queryset=Compound.objects.none(),
+        widget=forms.SelectMultiple(attrs={"size": 10}),
+    )
+
+    class Meta:
+        model = Project
+        fields = ("compounds", *PROJECT_EDITABLE)
+        widgets = {
+            "planned_start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "planned_completion": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["compounds"].queryset = (
+            Compound.objects.restrict(user)
+            .select_related("community__parent")
+            .order_by("community__path", "name")
+        )
+        if self.instance.pk:
+            self.initial["compounds"] = list(self.instance.compounds.values_list("pk", flat=True))
+
+    def _post_clean(self):
+        pass
+
+
+def transition_form(transition, data=None):
+    """A small form of the inputs a step records, built from the Project fields it names."""
+    fields = {}
+    for name in transition.inputs:
+        model_field = Project._meta.get_field(name)
+        form_field = model_field.formfield()
+        form_field.required = name in transition.required
+        if isinstance(form_field, forms.DateField):
+            form_field.widget = forms.DateInput(attrs={"type": "date"})
+        fields[name] = form_field
+    return type("TransitionForm", (forms.Form,), fields)(data, prefix=transition.action)

@@ -1,0 +1,1 @@
+"""The compound registry: compounds, buildings, and whether a compound may be renovated."""

@@ -1,0 +1,184 @@
+"""Spreadsheet import and export of project items (import_data project_items)."""
+
+from decimal import Decimal
+from functools import partial
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from core.audit import bulk_audit
+from core.importing import Column, Importer, decimal, integer, register_importer, text
+from core.models import AuditEntry
+from projects.lifecycle.importers import MONEY, PAYER, _by, _chunks, _text
+from projects.models import Project, ProjectItem, RenovationItem
+
+ITEM_VALUES = ("quantity", "estimated_cost", "bid_price", "actual_cost", "progress", "payer", "note")
+
+
+@register_importer
+class ProjectItemImporter(Importer):
+    kind = "project_items"
+    label = gettext_lazy("project items")
+    model = ProjectItem
+    columns = (
+        Column("项目编号", "project", required=True, parse=partial(text, max_length=40), example="ZD-2026-01"),
+        Column("改造内容编码", "item_code", parse=partial(text, max_length=50), example="water_supply",
+               width=22, help=gettext_lazy("The item's code in the catalogue; or leave it empty and give "
+                                           "the item's name.")),
+        Column("改造内容", "item_name", parse=partial(text, max_length=50), example="供水管网改造", width=20),
+        Column("数量", "quantity", required=True,
+               parse=partial(decimal, minimum=0, maximum=Decimal("9999999999.99")), example=1200),
+        Column("估算金额（元）", "estimated_cost", parse=MONEY, example=360000),
+        Column("合同价（元）", "bid_price", parse=MONEY),
+        Column("实际金额（元）", "actual_cost", parse=MONEY),
+        Column("进度（%）", "progress", parse=partial(integer, minimum=0, maximum=100), example=0),
+        Column("出资方", "payer", choices=PAYER, help=gettext_lazy("Empty: who pays for the item by default.")),
+        Column("备注", "note", parse=partial(text, max_length=200), width=30),
+    )  # fmt: skip
+
+    def plan(self, rows, report):
+        projects = _by(
+            Project.objects.restrict(self.user)
+            .exclude(code="")
+            .order_by()
+            .values("pk", "code", "name", "stage", "region__path"),
+            "code",
+        )
+        catalogue = list(
+            RenovationItem.objects.restrict(self.user).values("pk", "code", "name", "active", "default_payer")
+        )
+        items_by_code = {item["code"]: item for item in catalogue}
+        items_by_name = _by(catalogue, "name")
+        named = {values["project"] for _number, values in rows}
+        wanted = [
+            matches[0]["pk"] for code, matches in projects.items() if code in named and len(matches) == 1
+        ]
+        existing = {}
+        for pks in _chunks(wanted):
+            item_rows = ProjectItem.objects.filter(project_id__in=pks).order_by()
+            for row in item_rows.values("pk", "project_id", "item_id", *ITEM_VALUES):
+                existing[(row["project_id"], row["item_id"])] = row
+
+        creates, updates, seen = [], [], {}
+        for number, values in rows:
+            project = self.find_project(number, values["project"], projects, report)
+            item = self.find_item(number, values, items_by_code, items_by_name, report)
+            if project is None or item is None:
+                continue
+            key = (project["pk"], item["pk"])
+            column = "改造内容编码" if values.get("item_code") else "改造内容"
+            if key in seen:
+                report.add_error(
+                    number, column,
+                    _("“%(item)s” of this project is already in row %(row)d.") % {"item": item["name"], "row": seen[key]},
+                )  # fmt: skip
+                continue
+            seen[key] = number
+            old = existing.get(key)
+            if old is None and not item["active"]:
+                report.add_error(
+                    number,
+                    column,
+                    _("“%(item)s” is no longer offered for new projects.") % {"item": item["name"]},
+                )
+                continue
+            data = {k: values[k] for k in ITEM_VALUES if k in values}
+            if "progress" in data and data["progress"] is None:
+                data["progress"] = 0
+            if "payer" in data or old is None:
+                data["payer"] = data.get("payer") or item["default_payer"]
+            if old is None:
+                report.new += 1
+                creates.append(
+                    (project, item, ProjectItem(project_id=project["pk"], item_id=item["pk"], **data))
+                )
+                continue
+            changed = {k: v for k, v in data.items() if old[k] != v}
+            if changed:
+                report.updated += 1
+                updates.append((project, item, old, changed))
+            else:
+                report.unchanged += 1
+        return creates, updates
+
+    def find_project(self, number, code, projects, report):
+        matches = projects.get(code, [])
+        if not matches:
+            report.add_error(number, "项目编号", _("No project with this code in your area."))
+            return None
+        if len(matches) > 1:
+            report.add_error(number, "项目编号", _("Projects of several cities in your area have this code."))
+            return None
+        if matches[0]["stage"] == Project.Stage.CLOSED:
+            report.add_error(number, "项目编号", _("The project is closed; its items can no longer change."))
+            return None
+        return matches[0]
+
+    def find_item(self, number, values, by_code, by_name, report):
+        code, name = values.get("item_code") or "", values.get("item_name") or ""
+        if code:
+            item = by_code.get(code)
+            if item is None:
+                report.add_error(number, "改造内容编码", _("No item of the catalogue has this code."))
+                return None
+            if name and name != item["name"]:
+                report.add_error(
+                    number, "改造内容",
+                    _("The item with the code %(code)s is “%(name)s”.") % {"code": code, "name": item["name"]},
+                )  # fmt: skip
+                return None
+            return item
+        if not name:
+            report.add_error(number, "改造内容编码", _("Give the item's code or its name."))
+            return None
+        matches = by_name.get(name, [])
+        if len(matches) != 1:
+            report.add_error(
+                number, "改造内容",
+                _("Several items of the catalogue have this name; give the item's code.") if matches
+                else _("No item of the catalogue has this name."),
+            )  # fmt: skip
+            return None
+        return matches[0]
+
+    def save(self, plan, report):
+        creates, updates = plan
+        ProjectItem.objects.bulk_create([row for _p, _i, row in creates], batch_size=1000)
+        changes, places = {}, {}
+        for project, item, row in creates:
+            changes.setdefault(project["pk"], {})[item["name"]] = {"added": str(row.quantity)}
+            places[project["pk"]] = project["region__path"]
+        if updates:
+            objects = {}
+            for pks in _chunks(old["pk"] for _p, _i, old, _c in updates):
+                objects.update(ProjectItem.objects.select_for_update(of=("self",)).order_by().in_bulk(pks))
+            touched, now = set(), timezone.now()
+            for project, item, old, changed in updates:
+                row = objects[old["pk"]]
+                row.updated_at = now
+                for field, value in changed.items():
+                    setattr(row, field, value)
+                    touched.add(field)
+                changes.setdefault(project["pk"], {})[item["name"]] = {
+                    k: [_text(old[k]), _text(v)] for k, v in changed.items()
+                }
+                places[project["pk"]] = project["region__path"]
+            ProjectItem.objects.bulk_update(list(objects.values()), [*touched, "updated_at"], batch_size=500)
+        # One entry per project, as project_items_save writes, in the project's own history.
+        projects = {}
+        for pks in _chunks(changes):
+            projects.update(Project.objects.only("pk", "name").order_by().in_bulk(pks))
+        entries = [(projects[pk], AuditEntry.Action.UPDATE, items) for pk, items in changes.items()]
+        bulk_audit(
+            actor=self.user,
+            entries=entries,
+            summary=_("Items imported from a spreadsheet"),
+            region_paths=[places[pk] for pk in changes],
+        )
+
+    def export_rows(self, queryset):
+        payer = {v: k for k, v in PAYER.items()}
+        for row in queryset.select_related("project", "item").iterator(chunk_size=2000):
+            yield (row.project.code, row.item.code, row.item.name, row.quantity, row.estimated_cost,
+                   row.bid_price, row.actual_cost, row.progress, payer[row.payer], row.note)  # fmt: skip
