@@ -1,6 +1,10 @@
 """Administration of core's models, and a mixin that audits every change made in the admin."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .audit import audit_record, changes_between, model_snapshot
@@ -39,6 +43,67 @@ class AuditedAdminMixin:
     def delete_queryset(self, request, queryset):
         for obj in queryset:
             self.delete_model(request, obj)
+
+
+class ServiceAdminMixin:
+    """The admin writes through the app's services, like every other road: the same rules, the
+    same audit entry. ``services`` names the create/update/delete functions; a ValidationError a
+    service raises is shown on the form (add and change) or as a message (delete)."""
+
+    services = None  # (create, update, delete)
+    service_fields = ()
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change, **kwargs)
+        admin = self
+
+        class ServiceForm(form_class):
+            def _post_clean(self):
+                # The service builds what is derived (a path) and runs full_clean() itself; here
+                # the save is tried in a savepoint so that its refusal lands on the form.
+                super()._post_clean()
+                if self.errors:
+                    return
+                try:
+                    with transaction.atomic():
+                        admin._save_through_service(request, self.instance, self.cleaned_data)
+                        transaction.set_rollback(True)
+                except ValidationError as error:
+                    self._update_errors(error)
+
+        return ServiceForm
+
+    def _save_through_service(self, request, obj, data):
+        create, update, _delete = self.services
+        values = {name: data.get(name) for name in self.service_fields}
+        if obj.pk:
+            return update(actor=request.user, instance=obj, **values)
+        return create(actor=request.user, **values)
+
+    def save_model(self, request, obj, form, change):
+        obj.pk = self._save_through_service(request, obj, form.cleaned_data).pk
+        obj.refresh_from_db()  # the admin goes on with the object as the service saved it
+
+    def delete_model(self, request, obj):
+        _create, _update, delete = self.services
+        delete(actor=request.user, instance=obj)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        try:
+            with transaction.atomic():
+                return super().delete_view(request, object_id, extra_context)
+        except ValidationError as error:  # the service refused: say why, on the object's page
+            self.message_user(request, "；".join(error.messages), messages.ERROR)
+            opts = self.model._meta
+            return redirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[object_id]))
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            try:
+                with transaction.atomic():
+                    self.delete_model(request, obj)
+            except ValidationError as error:
+                self.message_user(request, f"{obj}：{'；'.join(error.messages)}", messages.ERROR)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -20,10 +20,10 @@ def chunked(values, size=LOOKUP_CHUNK):
 
 
 def group_by(rows, key):
-    """{row[key]: [rows]} in the rows' order."""
+    """{key: [rows]} in the rows' order; ``key`` names a dict key, or is a function of the row."""
     index = {}
     for row in rows:
-        index.setdefault(row[key], []).append(row)
+        index.setdefault(key(row) if callable(key) else row[key], []).append(row)
     return index
 
 

@@ -7,12 +7,14 @@ by its kind. Importers parse cells themselves (no per-row ``full_clean()``): ten
 check in about the time openpyxl needs to read them.
 """
 
+import datetime
 from abc import ABC, abstractmethod
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -92,6 +94,26 @@ def decimal(value, places=2, minimum=None, maximum=None, exclusive_minimum=False
     if maximum is not None and number > maximum:
         raise CellError(_("Must be at most %(n)s.") % {"n": maximum})
     return number
+
+
+DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y-%m-%d %H:%M:%S")
+
+
+def date(value):
+    """An Excel date cell, or a date written as 2026-03-31, 2026/3/31, 2026.3.31 or 2026年3月31日."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    written = text(value)
+    for date_format in DATE_FORMATS:
+        try:
+            return datetime.datetime.strptime(written, date_format).date()
+        except ValueError:
+            continue
+    raise CellError(_("“%(value)s” is not a date; write it as 2026-03-31.") % {"value": written})
 
 
 YES = {"是", "yes", "y", "true", "1", "√", "有"}
@@ -265,6 +287,18 @@ class Importer(ABC):
             if ok:
                 parsed.append((number, values))
         return parsed
+
+    def report_invalid(self, report, number, error, column=""):
+        """A rule's ValidationError as errors of row ``number``: each at the column of the field it
+        names (the rules speak of fields, the file of columns), else at ``column``."""
+        headers = {c.key: c.header for c in self.columns}
+        if hasattr(error, "error_dict"):
+            for field, errors in error.error_dict.items():
+                for message in ValidationError(errors).messages:
+                    report.add_error(number, headers.get(field, column), message)
+        else:
+            for message in error.messages:
+                report.add_error(number, column, message)
 
     # To be written per kind ------------------------------------------------------------------
 

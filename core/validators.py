@@ -1,8 +1,10 @@
-"""Password rules beyond Django's own."""
+"""Password rules beyond Django's own, and validators of recorded dates shared by every model."""
 
 import string
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 
@@ -33,3 +35,20 @@ class CharacterClassesValidator:
             "Your password must mix at least %(n)d kinds of characters: lower case, upper case, digits, symbols.",
             self.min_classes,
         ) % {"n": self.min_classes}
+
+
+# --- dates and years a user records: what happened cannot lie ahead ---------------------------------
+
+
+def not_in_future(day):
+    """A date something happened on (a report, an inspection, a tick) is today at the latest."""
+    if day is not None and day > timezone.localdate():
+        raise ValidationError(_("The date cannot be in the future."), code="in_future")
+
+
+def year_not_in_future(year):
+    """A year something was built is this year at the latest."""
+    if year is not None and year > timezone.localdate().year:
+        raise ValidationError(
+            _("The year %(year)d lies in the future."), code="in_future", params={"year": year}
+        )

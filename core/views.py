@@ -20,6 +20,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 from django.views.generic.edit import FormView
 
 from .audit import history_for
+from .display import display_value
 from .models import AuditEntry, Job
 from .permissions import can
 
@@ -159,19 +160,11 @@ class ObjectDetailView(RestrictedViewMixin, DetailView):
         context = super().get_context_data(**kwargs)
         obj = self.object
         context["field_rows"] = [
-            (obj._meta.get_field(name).verbose_name, _display(obj, name)) for name in self.fields
+            (obj._meta.get_field(name).verbose_name, display_value(obj, name)) for name in self.fields
         ]
         # Whoever may see the object may see who changed it; the audit log page is for auditors.
         context["history"] = history_for(obj)[:50]
         return context
-
-
-def _display(obj, name):
-    getter = getattr(obj, f"get_{name}_display", None)
-    value = getter() if getter else getattr(obj, name)
-    if isinstance(value, bool):
-        return _("yes") if value else _("no")
-    return "—" if value in (None, "") else value
 
 
 class ObjectEditView(RestrictedViewMixin, FormView):

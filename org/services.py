@@ -1,4 +1,5 @@
-"""Every write to regions, organisations and users goes through these functions."""
+"""Every write to regions and organisations goes through these functions, and the grants of
+regions to users (accounts themselves are Django's, edited in the administration site)."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -7,8 +8,9 @@ from guardian.shortcuts import assign_perm, remove_perm
 
 from core.audit import audit_record, changes_between, model_snapshot
 from core.models import AuditEntry
+from core.services import instance_create, instance_update
 
-from .models import Region
+from .models import Organisation, Region
 
 
 @transaction.atomic
@@ -82,3 +84,27 @@ def user_revoke_region(*, actor, user, region):
         obj=region,
         summary=_("%(user)s may no longer work in %(region)s") % {"user": user, "region": region},
     )
+
+
+ORGANISATION_FIELDS = ("name", "short_name", "kind", "region")
+
+
+def organisation_create(*, actor, **fields):
+    return instance_create(actor=actor, model=Organisation, fields=fields, editable=ORGANISATION_FIELDS)
+
+
+def organisation_update(*, actor, instance, **fields):
+    return instance_update(actor=actor, instance=instance, fields=fields, editable=ORGANISATION_FIELDS)
+
+
+@transaction.atomic
+def organisation_delete(*, actor, instance):
+    organisation = Organisation.objects.select_for_update().get(pk=instance.pk)
+    if organisation.users.exists():
+        raise ValidationError(
+            _("%(count)d users still belong to it.") % {"count": organisation.users.count()}
+        )
+    audit_record(
+        actor=actor, action=AuditEntry.Action.DELETE, obj=organisation, changes=model_snapshot(organisation)
+    )
+    organisation.delete()

@@ -9,12 +9,19 @@ class ProjectsConfig(AppConfig):
     def ready(self):
         from core.navigation import MenuItem, register_menu
 
+        from .archive import hooks as archive_hooks
+
         # Job kinds and importers register on import.
         from .lifecycle import importers as _project_importers  # noqa: F401
         from .lifecycle import jobs as _lifecycle_jobs  # noqa: F401
         from .registry import importers as _registry_importers  # noqa: F401
         from .registry import jobs as _registry_jobs  # noqa: F401
+        from .works import hooks as works_hooks
         from .works import importers as _works_importers  # noqa: F401
+
+        # What the archive and the works add to the lifecycle's steps.
+        archive_hooks.register()
+        works_hooks.register()
 
         register_menu(
             MenuItem(

@@ -1,5 +1,6 @@
 """Small factories. The region tree is the demo fixture's, so tests and the demo agree."""
 
+import datetime
 from itertools import count
 
 from django.contrib.auth.models import Group
@@ -122,8 +123,6 @@ def project_in(*compounds, stage=None, **fields):
 
 def finding_in(project, *, severity="general", deadline=None, **fields):
     """An inspection of ``project`` with one open finding."""
-    import datetime
-
     from projects.models import Finding, Inspection
 
     inspection = Inspection.objects.create(
@@ -150,3 +149,23 @@ def attachment_in(project, user, *, kind="plan", name="改造方案.pdf", conten
     attachment.file.save(name, ContentFile(content), save=False)
     attachment.save()
     return attachment
+
+
+ZIBO_POLICY = {
+    "title": "淄博市深入推进城镇老旧小区改造实施方案",
+    "document_number": "淄政办字〔2020〕49号",
+    "effective_from": datetime.date(2020, 5, 11),
+}
+ZIBO_RULES = {"built_before": datetime.date(2005, 12, 31)}
+
+
+def city_policy(city, **fields):
+    """淄博's policy (compounds built by 2005-12-31 are eligible) for ``city``, or another given by
+    ``fields``; saved directly, without the recomputations its service starts."""
+    from org.models import CityPolicy
+
+    values = {**ZIBO_POLICY, **ZIBO_RULES, **fields}
+    policy, _created = CityPolicy.objects.get_or_create(
+        city=city, effective_from=values.pop("effective_from"), defaults=values
+    )
+    return policy

@@ -1,19 +1,26 @@
 """Every URL × every persona → the status it must answer.
 
-A new view ships with its row: ``test_every_url_is_in_the_table`` fails for a URL name missing here.
+A new view ships with its rows: ``test_every_url_and_method_is_in_the_table`` fails for a URL name
+and method (GET, POST) its view serves and the table lacks. POST rows send an empty form: who may
+use it sees it again with its errors (200), or is redirected after the action (302).
 Objects are those of street A (车站街道): in scope for clerk A, out of scope (404) for clerk B.
 """
-
-import datetime
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from core.models import Job
-from org.models import CityPolicy
 from projects.models import Building
 from tests.conftest import PERSONAS
-from tests.factories import attachment_in, compound_in, finding_in, import_batch, project_in, renovation_item
+from tests.factories import (
+    attachment_in,
+    city_policy,
+    compound_in,
+    finding_in,
+    import_batch,
+    project_in,
+    renovation_item,
+)
 
 # Persona order:   anon  clerk_a clerk_b district city finance leader auditor sysadmin
 ALL_OK = (302, 200, 200, 200, 200, 200, 200, 200, 200)
@@ -23,8 +30,10 @@ RUNS_PROJECT_POST = (302, 302, 404, 302, 302, 403, 403, 403, 403)
 # (url name, object, method): statuses in PERSONAS order
 TABLE = {
     ("login", None, "get"): (200, 302, 302, 302, 302, 302, 302, 302, 302),
+    ("login", None, "post"): (200, 302, 302, 302, 302, 302, 302, 302, 302),
     ("logout", None, "post"): (302, 302, 302, 302, 302, 302, 302, 302, 302),
     ("password_change", None, "get"): ALL_OK,
+    ("password_change", None, "post"): ALL_OK,
     ("password_change_done", None, "get"): ALL_OK,
     ("set_language", None, "post"): (302,) * 9,
     ("healthz", None, "get"): (200,) * 9,
@@ -35,7 +44,9 @@ TABLE = {
     ("org:region_detail", "street_a", "get"): (302, 200, 404, 200, 200, 200, 200, 200, 200),
     ("org:region_detail", "district_b", "get"): (302, 404, 404, 404, 200, 200, 200, 200, 200),
     ("org:region_add", None, "get"): (302, 403, 403, 403, 200, 403, 403, 403, 200),
+    ("org:region_add", None, "post"): (302, 403, 403, 403, 200, 403, 403, 403, 200),
     ("org:region_edit", "street_a", "get"): (302, 403, 403, 403, 200, 403, 403, 403, 200),
+    ("org:region_edit", "street_a", "post"): (302, 403, 403, 403, 200, 403, 403, 403, 200),
     ("org:region_delete", "new_community_a", "get"): (302, 403, 403, 403, 200, 403, 403, 403, 200),
     ("org:region_delete", "new_community_a", "post"): (302, 403, 403, 403, 302, 403, 403, 403, 302),
     ("org:organisation_list", None, "get"): ALL_OK,
@@ -51,18 +62,24 @@ TABLE = {
     # auditors read; the system administrator manages accounts, not compounds.
     ("projects:compound_list", None, "get"): (302, 200, 200, 200, 200, 200, 200, 200, 403),
     ("projects:compound_add", None, "get"): (302, 200, 200, 200, 200, 403, 403, 403, 403),
+    ("projects:compound_add", None, "post"): (302, 200, 200, 200, 200, 403, 403, 403, 403),
     ("projects:compound_detail", "compound_a", "get"): (302, 200, 404, 200, 200, 200, 200, 200, 403),
     ("projects:compound_edit", "compound_a", "get"): (302, 200, 404, 200, 200, 403, 403, 403, 403),
+    ("projects:compound_edit", "compound_a", "post"): (302, 200, 404, 200, 200, 403, 403, 403, 403),
     ("projects:compound_delete", "compound_a", "get"): (302, 403, 403, 200, 200, 403, 403, 403, 403),
     ("projects:compound_delete", "compound_a", "post"): (302, 403, 403, 302, 302, 403, 403, 403, 403),
     ("projects:building_add", "compound_a", "get"): (302, 200, 404, 200, 200, 403, 403, 403, 403),
+    ("projects:building_add", "compound_a", "post"): (302, 200, 404, 200, 200, 403, 403, 403, 403),
     ("projects:building_edit", "building_a", "get"): (302, 200, 404, 200, 200, 403, 403, 403, 403),
+    ("projects:building_edit", "building_a", "post"): (302, 200, 404, 200, 200, 403, 403, 403, 403),
     ("projects:building_delete", "building_a", "get"): (302, 200, 404, 200, 200, 403, 403, 403, 403),
     ("projects:building_delete", "building_a", "post"): (302, 302, 404, 302, 302, 403, 403, 403, 403),
     ("org:citypolicy_list", None, "get"): (302, 403, 403, 403, 200, 403, 200, 200, 200),
     ("org:citypolicy_add", None, "get"): (302, 403, 403, 403, 200, 403, 403, 403, 200),
+    ("org:citypolicy_add", None, "post"): (302, 403, 403, 403, 200, 403, 403, 403, 200),
     ("org:citypolicy_detail", "policy", "get"): (302, 403, 403, 403, 200, 403, 200, 200, 200),
     ("org:citypolicy_edit", "policy", "get"): (302, 403, 403, 403, 200, 403, 403, 403, 200),
+    ("org:citypolicy_edit", "policy", "post"): (302, 403, 403, 403, 200, 403, 403, 403, 200),
     ("org:citypolicy_delete", "policy", "get"): (302, 403, 403, 403, 200, 403, 403, 403, 200),
     ("org:citypolicy_delete", "policy", "post"): (302, 403, 403, 403, 302, 403, 403, 403, 302),
     # The catalogue of renovation content: everybody who reads the registry reads it; the city
@@ -70,29 +87,35 @@ TABLE = {
     ("projects:renovationitem_list", None, "get"): (302, 200, 200, 200, 200, 200, 200, 200, 403),
     ("projects:renovationitem_detail", "item", "get"): (302, 200, 200, 200, 200, 200, 200, 200, 403),
     ("projects:renovationitem_add", None, "get"): (302, 403, 403, 403, 200, 403, 403, 403, 403),
+    ("projects:renovationitem_add", None, "post"): (302, 403, 403, 403, 200, 403, 403, 403, 403),
     ("projects:renovationitem_edit", "item", "get"): (302, 403, 403, 403, 200, 403, 403, 403, 403),
+    ("projects:renovationitem_edit", "item", "post"): (302, 403, 403, 403, 200, 403, 403, 403, 403),
     ("projects:renovationitem_delete", "item", "get"): (302, 403, 403, 403, 200, 403, 403, 403, 403),
     ("projects:renovationitem_delete", "item", "post"): (302, 403, 403, 403, 302, 403, 403, 403, 403),
     # Projects: street offices and districts prepare and build them; the city also approves.
     ("projects:project_list", None, "get"): (302, 200, 200, 200, 200, 200, 200, 200, 403),
     ("projects:project_add", None, "get"): (302, 200, 200, 200, 200, 403, 403, 403, 403),
+    ("projects:project_add", None, "post"): (302, 200, 200, 200, 200, 403, 403, 403, 403),
     ("projects:project_detail", "project_a", "get"): (302, 200, 404, 200, 200, 200, 200, 200, 403),
     ("projects:project_edit", "project_a", "get"): (302, 200, 404, 200, 200, 403, 403, 403, 403),
+    ("projects:project_edit", "project_a", "post"): (302, 200, 404, 200, 200, 403, 403, 403, 403),
     ("projects:project_delete", "project_a", "get"): (302, 403, 403, 200, 200, 403, 403, 403, 403),
     ("projects:project_delete", "project_a", "post"): (302, 403, 403, 302, 302, 403, 403, 403, 403),
     # A refused step re-renders the page with its reasons (200); a taken one redirects (302).
+    # A role without the step's permission is refused outright (403); a refused step re-renders the
+    # page with its reasons (200: here the empty form lacks the step's date); a taken one redirects.
     ("projects:project_transition", "step:finish_survey", "post"): (
         302,
         200,
         404,
         200,
         200,
-        200,
-        200,
-        200,
+        403,
+        403,
+        403,
         403,
     ),
-    ("projects:project_transition", "step:approve", "post"): (302, 200, 404, 200, 200, 200, 200, 200, 403),
+    ("projects:project_transition", "step:approve", "post"): (302, 403, 404, 403, 200, 403, 403, 403, 403),
     # A project's items, prerequisites, progress and archive: whoever runs the project; a refused
     # or empty POST re-renders (200) or goes back to the project page with its message (302).
     ("projects:projectitem_grid", "project_a", "get"): (302, 200, 404, 200, 200, 403, 403, 403, 403),
@@ -100,15 +123,18 @@ TABLE = {
     ("projects:prerequisite_record", "prereq:contribution", "post"): RUNS_PROJECT_POST,
     ("projects:prerequisite_clear", "prereq:contribution", "post"): RUNS_PROJECT_POST,
     ("projects:progressreport_add", "project_a", "get"): (302, 200, 404, 200, 200, 403, 403, 403, 403),
+    ("projects:progressreport_add", "project_a", "post"): (302, 200, 404, 200, 200, 403, 403, 403, 403),
     ("projects:attachment_add", "project_a", "post"): RUNS_PROJECT_POST,
     ("projects:attachment_delete", "attachment_a", "post"): RUNS_PROJECT_POST,
     # Every reader of the project may download its files; nobody else learns they exist.
     ("projects:attachment_download", "attachment_a", "get"): (302, 200, 404, 200, 200, 200, 200, 200, 403),
     # Inspections (督导检查) are the district's and the city's.
     ("projects:inspection_add", "project_a", "get"): (302, 403, 403, 200, 200, 403, 403, 403, 403),
+    ("projects:inspection_add", "project_a", "post"): (302, 403, 403, 200, 200, 403, 403, 403, 403),
     ("projects:finding_close", "finding_a", "post"): (302, 403, 403, 302, 302, 403, 403, 403, 403),
     # Imports: whoever may add and change the kind's records; a batch is its uploader's own.
     ("core:import_start", "kind:compounds", "get"): (302, 200, 200, 200, 200, 403, 403, 403, 403),
+    ("core:import_start", "kind:compounds", "post"): (302, 200, 200, 200, 200, 403, 403, 403, 403),
     ("core:import_start", "kind:buildings", "get"): (302, 200, 200, 200, 200, 403, 403, 403, 403),
     ("core:import_start", "kind:projects", "get"): (302, 200, 200, 200, 200, 403, 403, 403, 403),
     ("core:import_start", "kind:project_items", "get"): (302, 200, 200, 200, 200, 403, 403, 403, 403),
@@ -122,64 +148,72 @@ TABLE = {
 
 # Django's own admin pages beyond the index answer to Django's admin permissions.
 EXCLUDED_NAMESPACES = {"admin"}
+# Plain function views: which methods they serve (class-based views say it themselves).
+FUNCTION_VIEW_METHODS = {"set_language": ("post",), "healthz": ("get",), "favicon": ("get",)}
 
 
 def _objects(world):
+    """How each object a row names is made (each made only for the rows that name it)."""
     from org.models import Organisation, Region
 
-    new_community = Region.objects.create(
-        code=f"{world.street_a.code}9{Region.objects.count():02d}",
-        name=f"新建社区{Region.objects.count()}",
-        level=Region.Level.COMMUNITY,
-        parent=world.street_a,
-        path="",
-    )
-    new_community.path = new_community.build_path()
-    new_community.save()
-    compound = compound_in(world.community_a)
+    def new_community():
+        count = Region.objects.count()
+        community = Region(
+            code=f"{world.street_a.code}9{count:02d}", name=f"新建社区{count}", level=Region.Level.COMMUNITY,
+            parent=world.street_a,
+        )  # fmt: skip
+        community.path = community.build_path()
+        community.save()
+        return community
+
+    def project_a():
+        return project_in(compound_in(world.community_a))
+
     return {
-        "compound_a": compound,
-        "building_a": Building.objects.create(compound=compound, number="1号楼", storeys=6),
-        "policy": CityPolicy.objects.get_or_create(
-            city=world.city,
-            effective_from=datetime.date(2020, 5, 11),
-            defaults={
-                "title": "淄博市深入推进城镇老旧小区改造实施方案",
-                "document_number": "淄政办字〔2020〕49号",
-                "built_before": datetime.date(2005, 12, 31),
-            },
-        )[0],
-        "batch_a": import_batch(world["clerk_a"]),
-        "item": renovation_item(),
-        "project_a": (project := project_in(compound)),
-        "finding_a": finding_in(project),
-        "attachment_a": attachment_in(project, world["clerk_a"]),
-        "street_a": world.street_a,
-        "district_b": world.district_b,
+        "compound_a": lambda: compound_in(world.community_a),
+        "building_a": lambda: Building.objects.create(
+            compound=compound_in(world.community_a), number="1号楼", storeys=6
+        ),
+        "policy": lambda: city_policy(world.city),
+        "batch_a": lambda: import_batch(world["clerk_a"]),
+        "item": renovation_item,
+        "project_a": project_a,
+        "finding_a": lambda: finding_in(project_a()),
+        "attachment_a": lambda: attachment_in(project_a(), world["clerk_a"]),
+        "street_a": lambda: world.street_a,
+        "district_b": lambda: world.district_b,
         "new_community_a": new_community,
-        "office_a": Organisation.objects.get(region=world.street_a),
-        "job_a": Job.objects.create(
+        "office_a": lambda: Organisation.objects.get(region=world.street_a),
+        "job_a": lambda: Job.objects.create(
             kind="selfcheck", created_by=world["clerk_a"], status=Job.Status.SUCCEEDED
         ),
     }
 
 
-def _url_names(resolver=None, namespace=""):
+def _views(resolver=None, namespace=""):
+    """(url name, the methods its view serves) of every URL of ours."""
     resolver = resolver or get_resolver()
     for pattern in resolver.url_patterns:
         if isinstance(pattern, URLResolver):
             inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
             if pattern.namespace in EXCLUDED_NAMESPACES:
                 continue
-            yield from _url_names(pattern, inner)
+            yield from _views(pattern, inner)
         elif isinstance(pattern, URLPattern) and pattern.name:
-            yield f"{namespace}{pattern.name}"
+            view = getattr(pattern.callback, "view_class", None)
+            if view is None:
+                methods = FUNCTION_VIEW_METHODS[pattern.name]
+            else:
+                methods = tuple(
+                    m for m in ("get", "post") if m in view.http_method_names and hasattr(view, m)
+                )
+            yield f"{namespace}{pattern.name}", methods
 
 
-def test_every_url_is_in_the_table():
-    covered = {name for name, _obj, _method in TABLE}
-    missing = sorted(set(_url_names()) - covered)
-    assert not missing, f"URLs without a row in the permission table: {missing}"
+def test_every_url_and_method_is_in_the_table():
+    covered = {(name, method) for name, _obj, method in TABLE}
+    missing = sorted({(name, method) for name, methods in _views() for method in methods} - covered)
+    assert not missing, f"URL × method without a row in the permission table: {missing}"
 
 
 @pytest.mark.parametrize(("url_name", "obj", "method"), list(TABLE), ids=lambda v: str(v))
@@ -187,18 +221,15 @@ def test_permission_table(url_name, obj, method, world, client_for):
     expected = dict(zip(PERSONAS, TABLE[(url_name, obj, method)], strict=True))
     got = {}
     for persona in PERSONAS:
-        # Fresh objects for each persona: a POST of the row before may have deleted them.
-        objects = _objects(world) if obj else {}
+        # A fresh object for each persona: a POST of the persona before may have deleted it.
         if obj is None:
             url = reverse(url_name)
         elif obj.startswith("kind:"):
             url = reverse(url_name, args=[obj.removeprefix("kind:")])
-        elif obj.startswith("prereq:"):
-            url = reverse(url_name, args=[objects["project_a"].pk, obj.removeprefix("prereq:")])
-        elif obj.startswith("step:"):
-            url = reverse(url_name, args=[objects["project_a"].pk, obj.removeprefix("step:")])
+        elif obj.startswith(("prereq:", "step:")):
+            url = reverse(url_name, args=[_objects(world)["project_a"]().pk, obj.split(":", 1)[1]])
         else:
-            url = reverse(url_name, args=[objects[obj].pk])
+            url = reverse(url_name, args=[_objects(world)[obj]().pk])
         client = client_for(persona)
         response = getattr(client, method)(url)
         got[persona] = response.status_code

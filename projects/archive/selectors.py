@@ -1,7 +1,7 @@
 """Reads of a project's archive: what it still lacks, and the prerequisites checklist."""
 
 from org.models import CityPolicy, Prerequisite
-from projects.models import Attachment
+from projects.models import Attachment, ProjectPrerequisite
 
 
 def archive_missing(project):
@@ -10,16 +10,35 @@ def archive_missing(project):
     return [Attachment.Kind(kind).label for kind in Attachment.ARCHIVE_AT_ACCEPTANCE if kind not in present]
 
 
-def prerequisite_checklist(project, policy=None):
-    """[(Prerequisite, ProjectPrerequisite or None)] in the order of the city's policy."""
+def prerequisites_asked(project, policy=None):
+    """The prerequisites the city's policy in force asks of ``project``, in the policy's order."""
     policy = policy or CityPolicy.in_force(project.city_id)
-    kinds = [kind for kind in (policy.prerequisites if policy else []) if kind in Prerequisite.values]
-    met = {row.kind: row for row in project.prerequisites.select_related("evidence")}
-    return [(Prerequisite(kind), met.get(kind)) for kind in kinds]
+    return [
+        Prerequisite(kind) for kind in (policy.prerequisites if policy else []) if kind in Prerequisite.values
+    ]
+
+
+def prerequisite_checklist(user, project, policy=None):
+    """[(Prerequisite, ProjectPrerequisite or None)] in the order of the city's policy, the ticks
+    read as ``user`` may see them."""
+    met = {
+        row.kind: row
+        for row in ProjectPrerequisite.objects.restrict(user)
+        .filter(project=project)
+        .select_related("evidence")
+    }
+    return [(kind, met.get(kind)) for kind in prerequisites_asked(project, policy)]
 
 
 def prerequisites_missing(project, *, blocking_only=False):
+    """Labels of the prerequisites asked and not met; with ``blocking_only``, only where the city's
+    policy makes them a condition of the annual plan."""
     policy = CityPolicy.in_force(project.city_id)
     if policy is None or (blocking_only and not policy.prerequisites_block_plan):
         return []
-    return [kind.label for kind, met in prerequisite_checklist(project, policy) if met is None]
+    met = set(ProjectPrerequisite.objects.filter(project=project).values_list("kind", flat=True))
+    return [kind.label for kind in prerequisites_asked(project, policy) if kind not in met]
+
+
+def attachments(user, project):
+    return Attachment.objects.restrict(user).filter(project=project).select_related("uploaded_by")

@@ -19,7 +19,7 @@ from org.models import Prerequisite
 from projects.lifecycle.services import project_locked
 from projects.models import Attachment, ProjectPrerequisite
 
-from .selectors import prerequisite_checklist
+from .selectors import prerequisites_asked
 
 
 def attachment_store(*, actor, project, upload, kind, description="", progress_report=None):
@@ -83,7 +83,7 @@ def attachment_delete(*, actor, instance):
 def prerequisite_record(*, actor, project, kind, met_on=None, note="", upload=None):
     """Tick ``kind`` as met, with a note, a file, or both (replacing an earlier tick)."""
     project = project_locked(actor, project, "projects.add_projectprerequisite")
-    if kind not in [checked.value for checked, _met in prerequisite_checklist(project)]:
+    if kind not in prerequisites_asked(project):
         raise ValidationError(_("Unknown prerequisite."))  # not one the city's policy asks for
     if not note and upload is None:
         raise ValidationError(_("Give a note or a file as evidence."))

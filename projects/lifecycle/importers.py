@@ -1,33 +1,30 @@
-"""Spreadsheet import and export of renovation projects and their items (import_data
-projects|project_items).
+"""Spreadsheet import and export of renovation projects (import_data projects).
 
-The rules are those of project_services and work_services (a project's area is the smallest
-region holding its compounds, which lie in one city; a project code is unique in its city; an item
-appears once per project; retired items are not added; a closed project's items do not change),
-plus one of imports: a row may not make a project whose area reaches beyond the user's. They are
-checked against lookups loaded once per file, as the compound importer does, so the number of
-queries does not grow with the rows (but for the batches of the bulk statements). A column left
-out of the file leaves its field as it is; an empty cell of a column in the file empties the field.
+The rules are the services' own (projects.lifecycle.rules): a project's area is the smallest region
+holding its compounds, which lie in one city and inside the user's area; a project code is unique
+in its city; a closed project no longer changes. They are checked against lookups loaded once per
+file, so the number of queries does not grow with the rows (but for the batches of the bulk
+statements), and the rows are written under lock (core.bulk). A column left out of the file
+leaves its field as it is; an empty cell of a column in the file empties the field.
 """
 
-import datetime
 import re
-from decimal import Decimal
 from functools import partial
 
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.audit import bulk_audit
-from core.importing import CellError, Column, Importer, decimal, integer, register_importer, text
+from core.bulk import bulk_apply_changes, chunked, group_by
+from core.importing import CellError, Column, Importer, date, integer, register_importer, text
 from core.models import AuditEntry
-from org.models import CityPolicy, Region
-from projects.models import Compound, Project, ProjectCompound, RenovationItem
+from projects.models import Compound, Project, ProjectCompound
 
-from .schedule import schedule_refresh
-from .services import PROJECT_EDITABLE, common_path, project_area
+from . import rules
+from .schedule import rules_in_force, schedule_refresh
+from .services import PROJECT_EDITABLE
 
 # Fixed Chinese words, whatever language the user reads the site in: files travel between offices.
 PROJECT_POOL = {
@@ -35,35 +32,9 @@ PROJECT_POOL = {
     "谋划": Project.Pool.PLANNING,
     "实施": Project.Pool.IMPLEMENTATION,
 }
-PAYER = {
-    "财政资金": RenovationItem.Payer.GOVERNMENT,
-    "地方财政预算": RenovationItem.Payer.LOCAL_BUDGET,
-    "居民": RenovationItem.Payer.RESIDENTS,
-    "专营单位": RenovationItem.Payer.UTILITY,
-    "产权单位": RenovationItem.Payer.OWNER,
-    "通信运营企业": RenovationItem.Payer.OPERATORS,
-    "多方共担": RenovationItem.Payer.MIXED,
-}
 CODE_SEPARATORS = re.compile(r"[、,，;；]")
-DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y-%m-%d %H:%M:%S")
 FIRST_PLAN_YEAR, LAST_PLAN_YEAR = 2000, 2100
-LOOKUP_CHUNK = 5000  # primary keys per IN (...) list
-
-
-def date(value):
-    if value is None or value == "":
-        return None
-    if isinstance(value, datetime.datetime):  # an Excel date cell
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    written = text(value)
-    for date_format in DATE_FORMATS:
-        try:
-            return datetime.datetime.strptime(written, date_format).date()
-        except ValueError:
-            continue
-    raise CellError(_("“%(value)s” is not a date; write it as 2026-03-31.") % {"value": written})
+COMPOUNDS = "小区编号"
 
 
 def plan_year(value):
@@ -78,29 +49,8 @@ def compound_codes(value):
     return codes
 
 
-MONEY = partial(decimal, minimum=0, maximum=Decimal("999999999999.99"))
-
-
-def _by(rows, key):
-    index = {}
-    for row in rows:
-        index.setdefault(row[key], []).append(row)
-    return index
-
-
-def _chunks(values):
-    values = list(values)
-    for start in range(0, len(values), LOOKUP_CHUNK):
-        yield values[start : start + LOOKUP_CHUNK]
-
-
 def _text(value):
     return None if value in (None, "") else str(value)
-
-
-def _in_scope(user, path):
-    paths = user.get_scope_paths()
-    return paths is None or any(path.startswith(p) for p in paths)
 
 
 @register_importer
@@ -135,11 +85,13 @@ class ProjectImporter(Importer):
             .order_by()
             .values("pk", "code", "name", "city_id", "community__path")
         )
-        return _by([r for r in rows if r["code"]], "code"), _by([r for r in rows if not r["code"]], "name")
+        return group_by([r for r in rows if r["code"]], "code"), group_by(
+            [r for r in rows if not r["code"]], "name"
+        )
 
     def resolve_compounds(self, number, codes, by_code, by_name, report):
-        """The compounds a row names, all of one city, or None with the errors reported."""
-        found, header = [], "小区编号"
+        """The compounds a row names (in the user's area), or None with the errors reported."""
+        found = []
         for code in codes:
             matches = by_code.get(code) or by_name.get(code) or []
             if len(matches) != 1:
@@ -148,12 +100,9 @@ class ProjectImporter(Importer):
                     if matches
                     else _("No compound with the code “%(code)s” in your area.")
                 )
-                report.add_error(number, header, message % {"code": code})
+                report.add_error(number, COMPOUNDS, message % {"code": code})
                 return None
             found.append(matches[0])
-        if len({c["city_id"] for c in found}) > 1:
-            report.add_error(number, header, _("The compounds of one project must lie in one city."))
-            return None
         return found
 
     def plan(self, rows, report):
@@ -162,18 +111,14 @@ class ProjectImporter(Importer):
         for number, values in rows:
             found = self.resolve_compounds(number, values["compounds"], by_code, by_name, report)
             if found is not None:
-                resolved.append((number, values, found))
-        cities = {found[0]["city_id"] for _n, _v, found in resolved}
-        paths = {common_path([c["community__path"] for c in found]) for _n, _v, found in resolved}
-        regions = {}
-        # The regions of the whole file in one query (project_services.smallest_common_region reads one).
-        for region in Region.objects.filter(path__in=paths - {None}).select_related("parent"):
-            regions[region.path] = project_area(region)
+                resolved.append((number, values, found, tuple(c["community__path"] for c in found)))
+        areas = rules.ProjectAreas(self.user, [paths for *_rest, paths in resolved])
+        cities = {found[0]["city_id"] for _n, _v, found, _p in resolved}
         existing = {
             p["pk"]: p
             for p in Project.objects.filter(city_id__in=cities)
             .order_by()
-            .values("pk", "city_id", "region_id", *PROJECT_EDITABLE)
+            .values("pk", "city_id", "region_id", "stage", *PROJECT_EDITABLE)
         }
         editable = set(
             Project.objects.restrict(self.user, "change")
@@ -185,27 +130,29 @@ class ProjectImporter(Importer):
             "pk", "project_id", "compound_id", "compound__name"
         ):
             links.setdefault(link["project_id"], {})[link["compound_id"]] = link
-        by_project_code = {(p["city_id"], p["code"]): pk for pk, p in existing.items() if p["code"]}
+        holders = {(p["city_id"], p["code"]): pk for pk, p in existing.items() if p["code"]}
         by_project_name = {}
         for pk, p in existing.items():
             if not p["code"] and pk in editable:  # one outside the user's area is not theirs to match
                 by_project_name.setdefault((p["city_id"], p["name"]), []).append(pk)
-        # A city without a policy gets an empty one: schedule_refresh() given None would look it up
-        # again for every row.
-        policies = {city: CityPolicy.in_force(city) or CityPolicy() for city in cities}
+        policies = {city: rules_in_force(city) for city in cities}
 
-        creates, updates, seen = [], [], {}
-        for number, values, found in resolved:
-            city = found[0]["city_id"]
+        creates, updates, seen = [], {}, {}
+        for number, values, found, paths in resolved:
+            try:
+                region, city = areas.area(paths)
+            except ValidationError as error:
+                self.report_invalid(report, number, error, column=COMPOUNDS)
+                continue
             code = values.get("code") or ""
-            key = ("code", city, code) if code else ("name", city, values["name"])
+            key = ("code", city.pk, code) if code else ("name", city.pk, values["name"])
             column = "项目编号" if code else "项目名称"
             if key in seen:
                 report.add_error(number, column, _("Same project as row %(row)d.") % {"row": seen[key]})
                 continue
             seen[key] = number
             if code:
-                match = by_project_code.get((city, code))
+                match = holders.get((city.pk, code))
                 if match is not None and match not in editable:
                     report.add_error(number, column, _("This code belongs to a project outside your area."))
                     continue
@@ -219,31 +166,30 @@ class ProjectImporter(Importer):
                     )
                     continue
                 match = matches[0] if matches else None
-            region = regions.get(common_path([c["community__path"] for c in found]))
-            if region is None or region.level < Region.Level.CITY:
-                report.add_error(number, "小区编号", _("The compounds of one project must lie in one city."))
-                continue
-            if not _in_scope(self.user, region.path):
-                report.add_error(
-                    number, "小区编号",
-                    _("Together these compounds make a project of %(region)s, outside your area.")
-                    % {"region": region.name},
-                )  # fmt: skip
-                continue
             data = {k: values[k] for k in PROJECT_EDITABLE if k in values}
             if not data.get("pool"):
                 data.pop("pool", None)  # an empty pool: 储备 for a new project, unchanged for another
             compounds = {c["pk"]: c["name"] for c in found}
             if match is None:
                 report.new += 1
-                creates.append((data, city, region, compounds, policies[city]))
+                creates.append((data, city.pk, region, compounds))
                 continue
             old = existing[match]
+            try:
+                rules.check_code_free(code, holder=holders.get((city.pk, code)), own=match)
+                rules.check_editable(
+                    Project(stage=old["stage"])
+                )  # the model's own question, of the stored stage
+            except ValidationError as error:
+                self.report_invalid(report, number, error, column=column)
+                continue
             changed = {k: v for k, v in data.items() if old[k] != v}
+            if region.pk != old["region_id"]:
+                changed["region_id"] = region.pk
             old_compounds = {pk: link["compound__name"] for pk, link in links.get(match, {}).items()}
-            if changed or compounds.keys() != old_compounds.keys() or region.pk != old["region_id"]:
+            if changed or compounds.keys() != old_compounds.keys():
                 report.updated += 1
-                updates.append((match, old, changed, region, compounds, old_compounds, links.get(match, {})))
+                updates[match] = (changed, region, compounds, old_compounds, links.get(match, {}))
             else:
                 report.unchanged += 1
         return creates, updates, policies
@@ -252,13 +198,13 @@ class ProjectImporter(Importer):
         creates, updates, policies = plan
         audit, paths = [], []
         new_projects = []
-        for data, city, region, _compounds, policy in creates:
+        for data, city, region, _compounds in creates:
             project = Project(**data, city_id=city, region=region)
-            schedule_refresh(project, policy)
+            schedule_refresh(project, policies[city])
             new_projects.append(project)
         Project.objects.bulk_create(new_projects, batch_size=1000)
         new_links = []
-        for project, (data, _city, region, compounds, _policy) in zip(new_projects, creates, strict=True):
+        for project, (data, _city, region, compounds) in zip(new_projects, creates, strict=True):
             new_links += [ProjectCompound(project=project, compound_id=pk) for pk in compounds]
             changes = {k: str(v) for k, v in data.items() if v not in ("", None)}
             audit.append(
@@ -266,33 +212,30 @@ class ProjectImporter(Importer):
             )
             paths.append(region.path)
 
+        def redate(project):  # the plan year dates the calendar
+            schedule_refresh(project, policies[project.city_id])
+
+        applied = bulk_apply_changes(
+            Project,
+            {pk: changed for pk, (changed, *_rest) in updates.items()},
+            derive=redate,
+            derived_fields=["next_milestone", "next_due_on"],
+        )
         removed_links = []
-        if updates:
-            objects = {}
-            for pks in _chunks(pk for pk, *_rest in updates):
-                objects.update(Project.objects.select_for_update(of=("self",)).order_by().in_bulk(pks))
-            touched, now = set(), timezone.now()
-            for pk, old, changed, region, compounds, old_compounds, links in updates:
-                project = objects[pk]
-                for field, value in changed.items():
-                    setattr(project, field, value)
-                    touched.add(field)
-                project.region, project.updated_at = region, now
-                schedule_refresh(project, policies[project.city_id])  # the plan year dates the calendar
-                changes = {k: [_text(old[k]), _text(v)] for k, v in changed.items()}
-                if compounds.keys() != old_compounds.keys():
-                    changes["compounds"] = [sorted(old_compounds.values()), sorted(compounds.values())]
-                    removed_links += [link["pk"] for c, link in links.items() if c not in compounds]
-                    new_links += [
-                        ProjectCompound(project=project, compound_id=c) for c in compounds if c not in links
-                    ]
-                if region.pk != old["region_id"]:
-                    changes["region"] = region.name
-                audit.append((project, AuditEntry.Action.UPDATE, changes))
-                paths.append(region.path)
-            fields = [*touched, "region", "next_milestone", "next_due_on", "updated_at"]
-            Project.objects.bulk_update(list(objects.values()), fields, batch_size=500)
-        for pks in _chunks(removed_links):
+        for pk, (project, diff) in applied.items():
+            _changed, region, compounds, old_compounds, links = updates[pk]
+            changes = {k: [_text(old), _text(new)] for k, (old, new) in diff.items() if k != "region_id"}
+            if "region_id" in diff:
+                changes["region"] = region.name
+            if compounds.keys() != old_compounds.keys():
+                changes["compounds"] = [sorted(old_compounds.values()), sorted(compounds.values())]
+                removed_links += [link["pk"] for c, link in links.items() if c not in compounds]
+                new_links += [
+                    ProjectCompound(project=project, compound_id=c) for c in compounds if c not in links
+                ]
+            audit.append((project, AuditEntry.Action.UPDATE, changes))
+            paths.append(region.path)
+        for pks in chunked(removed_links):
             ProjectCompound.objects.filter(pk__in=pks).delete()
         ProjectCompound.objects.bulk_create(new_links, batch_size=1000)
         bulk_audit(actor=self.user, entries=audit, summary=_("spreadsheet import"), region_paths=paths)

@@ -87,6 +87,12 @@ def next_deadline(project, policy):
     return next((d for d in deadlines(project, policy) if d.reached_on is None and d.due_on), None)
 
 
+def rules_in_force(city):
+    """The calendar of ``city`` in force today; an empty one when the city has no policy, so that
+    callers holding it never look it up again."""
+    return CityPolicy.in_force(city) or CityPolicy()
+
+
 def schedule_refresh(project, policy=None):
     """Recompute ``project.next_milestone`` / ``next_due_on`` in memory; the caller saves."""
     if policy is None:

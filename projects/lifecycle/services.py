@@ -1,85 +1,52 @@
-"""Every write to projects goes through these functions: creation from compounds, edits, and the
-lifecycle transitions of projects.lifecycle."""
+"""Every write to projects goes through these functions: creation from compounds, edits, deletion,
+and the lifecycle steps of projects.lifecycle.transitions."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from core.audit import audit_record, changes_between, model_snapshot
+from core.audit import audit_record, bulk_audit, changes_between, model_snapshot
 from core.models import AuditEntry
 from org.models import Region
 from projects.models import Compound, Project, ProjectCompound
-from projects.registry.services import city_of
 
+from . import rules
 from .schedule import schedule_refresh
-from .transitions import blockers, transition_for
+from .transitions import blockers, effects_for, transition_for
 
 PROJECT_EDITABLE = (
     "name", "code", "plan_year", "pool", "implementing_entity", "designer", "contractor", "supervisor",
     "planned_start", "planned_completion",
 )  # fmt: skip
-# A project's compounds move through the registry's pools with it.
-COMPOUND_POOL_AFTER = {
-    "approve": Compound.Pool.IMPLEMENTATION,
-    "accept": Compound.Pool.RENOVATED,
-}
-PROJECT_POOL_AFTER = {"declare": Project.Pool.PLANNING, "approve": Project.Pool.IMPLEMENTATION}
-
-
-def common_path(paths):
-    """The path of the deepest region holding every one of ``paths`` (None when they share none)."""
-    common = []
-    for codes in zip(*(path.strip("/").split("/") for path in paths), strict=False):
-        if len(set(codes)) != 1:
-            break
-        common.append(codes[0])
-    return "/".join(common) + "/" if common else None
-
-
-def project_area(region):
-    """Projects are run by street offices and districts: a community is too fine an area."""
-    return region.parent if region.level == Region.Level.COMMUNITY else region
 
 
 def smallest_common_region(compounds):
     """The deepest region holding every compound, but no deeper than a street: their street, the
     district of a bundle across streets, ... None when they share no region at all."""
-    path = common_path([c.community.path for c in compounds])
+    path = rules.common_path([c.community.path for c in compounds])
     if path is None:
         return None
-    return project_area(Region.objects.select_related("parent").get(path=path))
+    return rules.project_area(Region.objects.select_related("parent").get(path=path))
 
 
 def _place(actor, project, compounds):
+    """Check the compounds a project bundles and set its area and city from them."""
     compounds = list(compounds)
     if not compounds:
         raise ValidationError({"compounds": _("Choose at least one compound.")})
-    visible = set(
-        Compound.objects.restrict(actor).filter(pk__in=[c.pk for c in compounds]).values_list("pk", flat=True)
+    visible = list(
+        Compound.objects.restrict(actor).filter(pk__in=[c.pk for c in compounds]).select_related("community")
     )
     if len(visible) != len(compounds):
         raise ValidationError({"compounds": _("Some compounds are outside your area.")})
-    compounds = list(Compound.objects.filter(pk__in=visible).select_related("community"))
-    region = smallest_common_region(compounds)
-    if region is None or region.level < Region.Level.CITY:
-        raise ValidationError({"compounds": _("The compounds of one project must lie in one city.")})
-    if not Region.objects.restrict(actor).filter(pk=region.pk).exists():
-        # A clerk of two streets bundling across them would make a district project they cannot see.
-        raise ValidationError(
-            {
-                "compounds": _("Together these compounds make a project of %(region)s, outside your area.")
-                % {"region": region.name}
-            }
-        )
-    project.region = region
-    project.city = city_of(region) if region.level > Region.Level.CITY else region
-    return compounds
+    paths = tuple(c.community.path for c in visible)
+    project.region, project.city = rules.ProjectAreas(actor, [paths]).area(paths)
+    return visible
 
 
 def _check_code(project):
-    taken = Project.objects.filter(city=project.city, code=project.code).exclude(pk=project.pk)
-    if project.code and taken.exists():
-        raise ValidationError({"code": _("Another project of the city already has this code.")})
+    key = (project.city_id, project.code)
+    rules.check_code_free(project.code, holder=rules.code_holders([key]).get(key), own=project.pk)
 
 
 @transaction.atomic
@@ -98,9 +65,21 @@ def project_create(*, actor, compounds, **fields):
     return project
 
 
+def project_locked(actor, project, permission="projects.change_project"):
+    """The project again, locked, if it is in ``actor``'s scope and their role holds ``permission``
+    (on the project or one of its child models); PermissionDenied otherwise."""
+    if not actor.has_perm(permission):
+        raise PermissionDenied
+    try:
+        return Project.objects.restrict(actor).select_for_update(of=("self",)).get(pk=project.pk)
+    except Project.DoesNotExist:
+        raise PermissionDenied from None
+
+
 @transaction.atomic
 def project_update(*, actor, instance, compounds=None, **fields):
-    project = Project.objects.select_for_update(of=("self",)).get(pk=instance.pk)
+    project = project_locked(actor, instance)
+    rules.check_editable(project)
     before = {
         **model_snapshot(project),
         "compounds": sorted(project.compounds.values_list("name", flat=True)),
@@ -128,25 +107,39 @@ def project_update(*, actor, instance, compounds=None, **fields):
 @transaction.atomic
 def project_delete(*, actor, instance):
     # Read the stage again under a lock: someone may have declared the project meanwhile.
-    project = Project.objects.select_for_update(of=("self",)).get(pk=instance.pk)
-    if project.stage not in (Project.Stage.SURVEY, Project.Stage.DESIGN):
-        raise ValidationError(_("Only a project still in survey or design can be deleted."))
+    project = project_locked(actor, instance, "projects.delete_project")
+    rules.check_deletable(project)
     audit_record(actor=actor, action=AuditEntry.Action.DELETE, obj=project, changes=model_snapshot(project))
     project.delete()
 
 
+def _empty_value(field):
+    """What a step records for an input the user left out: NULL, no, or an empty text."""
+    if field.null:
+        return None
+    return False if field.get_internal_type() == "BooleanField" else ""
+
+
 @transaction.atomic
 def project_transition(*, actor, project, action, **inputs):
-    """Move ``project`` one stage on by ``action`` (a row of projects.lifecycle.TRANSITIONS).
+    """Move ``project`` one stage on by ``action`` (a row of lifecycle.transitions.TRANSITIONS).
 
     The row is locked and its stage read again, so two people acting at once cannot skip or repeat
-    a stage: the second finds the project already moved and is refused.
+    a stage: the second finds the project already moved and is refused. A role without the step's
+    permission is refused outright (PermissionDenied), as the page refuses it with a 403.
     """
     transition = transition_for(action)
     if transition is None:
         raise ValidationError(_("Unknown step."))
+    if not actor.has_perm(transition.permission):
+        raise PermissionDenied
     try:
-        project = Project.objects.restrict(actor).select_for_update(of=("self",)).get(pk=project.pk)
+        project = (
+            Project.objects.restrict(actor)
+            .select_for_update(of=("self",))
+            .select_related("region")
+            .get(pk=project.pk)
+        )
     except Project.DoesNotExist:
         raise PermissionDenied from None
     reasons = blockers(transition, project, actor, inputs)
@@ -157,19 +150,19 @@ def project_transition(*, actor, project, action, **inputs):
     for name in transition.inputs:
         value = inputs.get(name)
         if value is None:
-            value = False if name == "permit_exempt" else ""
-            if Project._meta.get_field(name).null:
-                value = None
+            value = _empty_value(Project._meta.get_field(name))
         setattr(project, name, value)
         recorded[name] = str(value) if value not in (None, "") else None
     project.stage = transition.target
-    if action in PROJECT_POOL_AFTER:
-        project.pool = PROJECT_POOL_AFTER[action]
+    if transition.project_pool:
+        project.pool = transition.project_pool
     schedule_refresh(project)
     project.full_clean()
     project.save()
-    if action in COMPOUND_POOL_AFTER:
-        Compound.objects.filter(project_links__project=project).update(pool=COMPOUND_POOL_AFTER[action])
+    if transition.compound_pool:
+        _compounds_enter_pool(actor, project, transition)
+    for effect in effects_for(transition):
+        effect(actor=actor, project=project, transition=transition)
     audit_record(
         actor=actor, action=AuditEntry.Action.TRANSITION, obj=project, changes=recorded,
         summary=_("%(step)s: %(source)s → %(target)s")
@@ -178,12 +171,22 @@ def project_transition(*, actor, project, action, **inputs):
     return project
 
 
-def project_locked(actor, project, permission):
-    """The project again, locked, if it is in ``actor``'s scope and their role holds ``permission``
-    (on the project's child model); PermissionDenied otherwise."""
-    if not actor.has_perm(permission):
-        raise PermissionDenied
-    try:
-        return Project.objects.restrict(actor).select_for_update(of=("self",)).get(pk=project.pk)
-    except Project.DoesNotExist:
-        raise PermissionDenied from None
+def _compounds_enter_pool(actor, project, transition):
+    """A project's compounds move through the registry's pools with it; each compound's history
+    says so."""
+    pool = transition.compound_pool
+    moving = list(
+        Compound.objects.filter(project_links__project=project)
+        .exclude(pool=pool)
+        .select_for_update(of=("self",))
+        .select_related("community")
+    )
+    if not moving:
+        return
+    Compound.objects.filter(pk__in=[c.pk for c in moving]).update(pool=pool)
+    bulk_audit(
+        actor=actor,
+        entries=[(c, AuditEntry.Action.UPDATE, {"pool": [c.pool, pool]}) for c in moving],
+        summary=_("%(project)s: %(step)s") % {"project": project.name, "step": transition.label},
+        region_paths=[c.community.path for c in moving],
+    )

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import BaseModel
 from core.scoping import RegionScope
+from core.validators import not_in_future
 from org.models import Prerequisite
 
 from .project import Project
@@ -93,7 +94,7 @@ class ProjectPrerequisite(BaseModel):
         Project, verbose_name=_("renovation project"), on_delete=models.CASCADE, related_name="prerequisites"
     )
     kind = models.CharField(_("prerequisite"), max_length=32, choices=Prerequisite.choices)
-    met_on = models.DateField(_("met on"))
+    met_on = models.DateField(_("met on"), validators=[not_in_future])
     note = models.CharField(_("evidence (note)"), max_length=300, blank=True)
     evidence = models.ForeignKey(
         Attachment,

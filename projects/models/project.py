@@ -7,7 +7,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.models import BaseModel
-from core.querysets import RestrictedManager
 from core.scoping import RegionScope
 from org.models import Milestone, Region
 
@@ -90,7 +89,6 @@ class Project(BaseModel):
     )
     next_due_on = models.DateField(_("next deadline"), null=True, blank=True, editable=False)
 
-    objects = RestrictedManager()
     scope = RegionScope("region__path")
 
     class Meta:
@@ -129,12 +127,20 @@ class Project(BaseModel):
             )
 
     # Cheap yes/no questions the services enforce and the pages ask before offering a button.
+    def can_be_edited(self):
+        """A closed project is a record: its plan, compounds and items no longer change."""
+        return self.stage != self.Stage.CLOSED
+
+    def can_be_deleted(self):
+        """Only while nothing has been decided: in survey or design."""
+        return self.stage in (self.Stage.SURVEY, self.Stage.DESIGN)
+
     def takes_progress_reports(self):
         """Progress is reported from the start of construction until handover."""
         return self.stage in (self.Stage.CONSTRUCTION, self.Stage.ACCEPTANCE, self.Stage.HANDOVER)
 
     def items_are_frozen(self):
-        return self.stage == self.Stage.CLOSED
+        return not self.can_be_edited()
 
     def archive_is_sealed(self):
         """Once accepted, the archive keeps every file it holds."""

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import BaseModel
 from core.scoping import RegionScope
+from core.validators import year_not_in_future
 from org.models import Region
 
 EARLIEST_YEAR = 1949
@@ -55,7 +56,7 @@ class Compound(BaseModel):
     name = models.CharField(_("name"), max_length=100)
     address = models.CharField(_("address"), max_length=200, blank=True)
     year_built = models.PositiveSmallIntegerField(
-        _("year built"), validators=[MinValueValidator(EARLIEST_YEAR)]
+        _("year built"), validators=[MinValueValidator(EARLIEST_YEAR), year_not_in_future]
     )
     floor_area = models.DecimalField(
         _("floor area (m²)"), max_digits=12, decimal_places=2, validators=[MinValueValidator(0.01)]
@@ -139,7 +140,10 @@ class Building(BaseModel):
     )
     household_count = models.PositiveIntegerField(_("households"), default=0)
     year_built = models.PositiveSmallIntegerField(
-        _("year built"), null=True, blank=True, validators=[MinValueValidator(EARLIEST_YEAR)]
+        _("year built"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(EARLIEST_YEAR), year_not_in_future],
     )
     has_lift = models.BooleanField(_("has a lift"), default=False)
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from core.models import BaseModel
 from core.querysets import RestrictedQuerySet
 from core.scoping import RegionScope
+from core.validators import not_in_future
 
 from .catalogue import RenovationItem
 from .project import Project
@@ -73,7 +74,7 @@ class ProgressReport(BaseModel):
         on_delete=models.CASCADE,
         related_name="progress_reports",
     )
-    reported_on = models.DateField(_("date"))
+    reported_on = models.DateField(_("date"), validators=[not_in_future])
     percent = models.PositiveSmallIntegerField(_("complete (%)"), validators=PERCENT)
     investment_to_date = models.DecimalField(
         _("investment completed to date (yuan)"), **MONEY, validators=[MinValueValidator(0)]
@@ -108,7 +109,7 @@ class Inspection(BaseModel):
     project = models.ForeignKey(
         Project, verbose_name=_("renovation project"), on_delete=models.CASCADE, related_name="inspections"
     )
-    inspected_on = models.DateField(_("inspection date"))
+    inspected_on = models.DateField(_("inspection date"), validators=[not_in_future])
     inspector = models.CharField(_("inspected by"), max_length=100)
     summary = models.TextField(_("summary"), blank=True)
 
@@ -158,7 +159,7 @@ class Finding(BaseModel):
         related_name="+",
     )
     deadline = models.DateField(_("rectify by"))
-    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True, validators=[not_in_future])
     closure_note = models.CharField(_("how it was put right"), max_length=300, blank=True)
 
     objects = FindingQuerySet.as_manager()
@@ -184,3 +185,8 @@ class Finding(BaseModel):
     @property
     def is_overdue(self):
         return self.closed_on is None and self.deadline < timezone.localdate()
+
+    @property
+    def is_critical(self):
+        """A critical finding still open blocks completion acceptance."""
+        return self.severity == self.Severity.CRITICAL

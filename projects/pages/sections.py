@@ -1,51 +1,93 @@
-"""The project page below its plan, composed from each part's reads."""
+"""The project page, composed from each part's reads: every section reads its records through the
+records' own model permission (a role that may see the project need not see its files, say), and
+says what the user may do there, asking the project's own yes/no questions."""
 
-from django.db.models import Prefetch
 from django.utils import timezone
 
+from core.permissions import can
 from org.models import CityPolicy
+from projects.archive import selectors as archive
 from projects.archive.forms import AttachmentForm, PrerequisiteForm
-from projects.archive.selectors import prerequisite_checklist
+from projects.lifecycle import selectors as lifecycle
+from projects.lifecycle.forms import transition_form
 from projects.lifecycle.schedule import deadlines
-from projects.models import Finding
+from projects.lifecycle.transitions import blockers, next_transition, warnings_for
+from projects.models import Attachment, Inspection, ProgressReport, ProjectItem, ProjectPrerequisite
+from projects.works import selectors as works
 from projects.works.forms import FindingCloseForm
-from projects.works.selectors import item_totals, missing_basic_items
+
+
+def project_page(user, project, step_form=None):
+    """Everything the project page shows below its title."""
+    step = next_transition(project)
+    compounds, compound_totals = lifecycle.project_compounds(user, project)
+    return {
+        "field_rows": lifecycle.plan_rows(project) + lifecycle.fact_rows(project),
+        "stages": lifecycle.stage_bar(project),
+        "step": step,
+        "step_blockers": blockers(step, project, user) if step else [],
+        "step_warnings": warnings_for(step, project) if step else [],
+        "step_form": step_form or (transition_form(step) if step else None),
+        "compounds": compounds,
+        "compound_totals": compound_totals,
+        **project_sections(user, project),
+    }
 
 
 def project_sections(user, project):
-    """What the project page shows below its plan: deadlines, items, prerequisites, progress,
-    inspections and the archive, each read in one or two queries."""
+    """Deadlines, items, prerequisites, progress, inspections and the archive, each read in one or
+    two queries, each shown only to whoever may see its records."""
     policy = CityPolicy.in_force(project.city_id)
-    item_rows, grand_total = item_totals(project)
-    items = list(project.items.select_related("item__category"))
+    shows = {
+        "items": can(user, "view", ProjectItem),
+        "prerequisites": can(user, "view", ProjectPrerequisite),
+        "progress": can(user, "view", ProgressReport),
+        "inspections": can(user, "view", Inspection),
+        "attachments": can(user, "view", Attachment),
+    }
+    sections = {"shows": shows, "deadlines": deadlines(project, policy), "may": _may(user, project)}
+    if shows["items"]:
+        item_rows, grand_total = works.item_totals(project)
+        items = list(works.project_items(user, project))
+        sections.update(
+            items_by_category=[
+                (category, totals, [row for row in items if row.item.category_id == category.pk])
+                for category, totals in item_rows
+            ],
+            grand_total=grand_total,
+            missing_basic=works.missing_basic_items(project),
+        )
+    if shows["prerequisites"]:
+        sections.update(
+            checklist=archive.prerequisite_checklist(user, project, policy),
+            prerequisites_block_plan=bool(policy and policy.prerequisites_block_plan),
+            prerequisite_form=PrerequisiteForm(initial={"met_on": timezone.localdate().isoformat()}),
+        )
+    if shows["progress"]:
+        sections["progress_reports"] = works.progress_reports(user, project)
+    if shows["inspections"]:
+        sections.update(
+            inspections=works.inspections(user, project),
+            close_form=FindingCloseForm(initial={"closed_on": timezone.localdate().isoformat()}),
+        )
+    if shows["attachments"]:
+        sections.update(attachments=archive.attachments(user, project), attachment_form=AttachmentForm())
+    return sections
+
+
+def _may(user, project):
+    """What the user may do on the page: the role's permission and the project's own rule, the same
+    pair the services enforce."""
     return {
-        "deadlines": deadlines(project, policy),
-        "items_by_category": [
-            (category, totals, [row for row in items if row.item.category_id == category.pk])
-            for category, totals in item_rows
-        ],
-        "grand_total": grand_total,
-        "missing_basic": missing_basic_items(project),
-        "checklist": prerequisite_checklist(project, policy),
-        "prerequisites_block_plan": bool(policy and policy.prerequisites_block_plan),
-        "progress_reports": project.progress_reports.select_related("reported_by").prefetch_related("photos"),
-        "inspections": project.inspections.prefetch_related(
-            Prefetch("findings", queryset=Finding.objects.select_related("requested_item"))
-        ),
-        "attachments": project.attachments.select_related("uploaded_by"),
-        "attachment_form": AttachmentForm(),
-        "prerequisite_form": PrerequisiteForm(initial={"met_on": timezone.localdate().isoformat()}),
-        "close_form": FindingCloseForm(initial={"closed_on": timezone.localdate().isoformat()}),
-        "may": {
-            "items": user.has_perm("projects.change_projectitem") and not project.items_are_frozen(),
-            "prerequisites": user.has_perm("projects.add_projectprerequisite"),
-            "untick_prerequisites": user.has_perm("projects.delete_projectprerequisite")
-            and not project.prerequisites_are_settled(),
-            "progress": user.has_perm("projects.add_progressreport") and project.takes_progress_reports(),
-            "inspect": user.has_perm("projects.add_inspection"),
-            "close_findings": user.has_perm("projects.change_finding"),
-            "attach": user.has_perm("projects.add_attachment"),
-            "remove_attachments": user.has_perm("projects.delete_attachment")
-            and not project.archive_is_sealed(),
-        },
+        "edit": can(user, "change", project.__class__) and project.can_be_edited(),
+        "delete": can(user, "delete", project.__class__) and project.can_be_deleted(),
+        "items": user.has_perm("projects.change_projectitem") and not project.items_are_frozen(),
+        "prerequisites": user.has_perm("projects.add_projectprerequisite"),
+        "untick_prerequisites": user.has_perm("projects.delete_projectprerequisite")
+        and not project.prerequisites_are_settled(),
+        "progress": user.has_perm("projects.add_progressreport") and project.takes_progress_reports(),
+        "inspect": user.has_perm("projects.add_inspection"),
+        "close_findings": user.has_perm("projects.change_finding"),
+        "attach": user.has_perm("projects.add_attachment"),
+        "remove_attachments": user.has_perm("projects.delete_attachment") and not project.archive_is_sealed(),
     }

@@ -1,29 +1,27 @@
-"""Pages of renovation projects: list, detail with the lifecycle, create/edit, and the step action."""
+"""The project pages that bring the parts together: the list with its totals, the project page
+with its lifecycle and records, and the lifecycle step taken from that page."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.db.models import Count, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.permissions import can
+from core.imports import importer_allowed
 from core.views import Column, ObjectDetailView, ObjectListView
-from projects.archive.selectors import archive_missing
+from projects.lifecycle import selectors as lifecycle
 from projects.lifecycle import services as project_services
 from projects.lifecycle.forms import transition_form
-from projects.lifecycle.transitions import blockers, next_transition, transition_for
-from projects.models import Finding, Project, ProjectCompound, ProjectItem
+from projects.lifecycle.transitions import transition_for
+from projects.models import Project
+from projects.works import selectors as works
 
 from .filters import ProjectFilter
-from .sections import project_sections
+from .sections import project_page
 
 
 class ProjectListView(ObjectListView):
     model = Project
-    related = ("region",)
     template_name = "projects/project_list.html"
     filterset_class = ProjectFilter
     export_kind = "projects"
@@ -41,96 +39,34 @@ class ProjectListView(ObjectListView):
     )
 
     def base_queryset(self):
-        # Correlated subqueries, not joins: no GROUP BY over project × compound rows, and PostgreSQL
-        # computes them only for the page's rows (docs/benchmarks.md).
-        compounds = ProjectCompound.objects.filter(project=OuterRef("pk")).order_by().values("project")
-        overdue_findings = (
-            Finding.objects.overdue()
-            .filter(inspection__project=OuterRef("pk"))
-            .order_by()
-            .values("inspection__project")
-        )
-        return (
-            super()
-            .base_queryset()
-            .annotate(
-                compound_count=Subquery(compounds.annotate(n=Count("pk")).values("n")),
-                households=Subquery(compounds.annotate(n=Sum("compound__household_count")).values("n")),
-                overdue_findings=Coalesce(Subquery(overdue_findings.annotate(n=Count("pk")).values("n")), 0),
-            )
-        )
+        return works.with_overdue_findings(lifecycle.projects_for_list(self.request.user))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        filtered = Project.objects.filter(pk__in=self.object_list.order_by().values("pk"))
-        totals = filtered.aggregate(
-            projects=Count("pk"),
-            overdue=Count("pk", filter=Q(next_due_on__lt=timezone.localdate())),
+        totals = lifecycle.project_totals(self.object_list)
+        totals["estimated"] = works.estimated_total(self.object_list)
+        context.update(
+            totals=totals,
+            by_stage=lifecycle.projects_by_stage(self.object_list),
+            can_import=importer_allowed(self.request.user, self.export_kind),
         )
-        totals.update(
-            ProjectCompound.objects.filter(project__in=filtered).aggregate(
-                households=Sum("compound__household_count")
-            ),
-            **ProjectItem.objects.filter(project__in=filtered).aggregate(estimated=Sum("estimated_cost")),
-        )
-        by_stage = dict(
-            self.object_list.order_by().values_list("stage").annotate(n=Count("pk", distinct=True))
-        )
-        context["totals"] = totals
-        context["can_import"] = all(can(self.request.user, action, Project) for action in ("add", "change"))
-        context["by_stage"] = [(label, by_stage.get(value, 0)) for value, label in Project.Stage.choices]
         return context
 
 
 class ProjectDetailView(ObjectDetailView):
     model = Project
-    related = (
-        "region",
-        "city",
-    )
+    related = ("region", "city")
     template_name = "projects/project_detail.html"
-    fields = (
-        "code", "plan_year", "pool", "implementing_entity", "designer", "contractor", "supervisor",
-        "planned_start", "planned_completion", "survey_completed_on", "design_completed_on", "declared_on",
-        "approved_on", "approval_body", "approval_number", "permit_number", "permit_exempt", "started_on",
-        "completed_on", "accepted_on", "handed_over_on", "management_entity", "audited_on",
-    )  # fmt: skip
-
-    PLAN_FIELDS = 10  # the first fields are the plan; the rest are facts the steps record
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        project = self.object
-        plan, facts = context["field_rows"][: self.PLAN_FIELDS], context["field_rows"][self.PLAN_FIELDS :]
-        # A fact shows once a step has recorded it; "no" of the permit exemption is no fact.
-        context["field_rows"] = plan + [
-            (label, value) for label, value in facts if value not in ("—", _("no"))
-        ]
-        compounds = project.compounds.select_related("community__parent").order_by("name")
-        step = next_transition(project)
-        context.update(project_sections(self.request.user, project))
-        if step is not None and step.action == "accept":
-            context["archive_missing"] = archive_missing(project)
-        context.update(
-            compounds=compounds,
-            compound_totals=compounds.aggregate(
-                households=Sum("household_count"),
-                buildings=Sum("building_count"),
-                floor_area=Sum("floor_area"),
-            ),
-            stages=[
-                (value, label, index < project.stage_index, value == project.stage)
-                for index, (value, label) in enumerate(Project.Stage.choices)
-            ],
-            step=step,
-            step_blockers=blockers(step, project, self.request.user) if step else [],
-            step_form=kwargs.get("step_form") or (transition_form(step) if step else None),
-        )
+        context.update(project_page(self.request.user, self.object, kwargs.get("step_form")))
         return context
 
 
 class ProjectTransitionView(ProjectDetailView):
-    """POST: take one lifecycle step; on a refusal the page shows the reasons and keeps the input."""
+    """POST: take one lifecycle step. A role without the step's permission gets 403; a refusal
+    shows the page again with the reasons, keeping what was typed."""
 
     http_method_names = ["post"]
 
@@ -139,6 +75,8 @@ class ProjectTransitionView(ProjectDetailView):
         transition = transition_for(action)
         if transition is None:
             return redirect(project.get_absolute_url())
+        if not request.user.has_perm(transition.permission):
+            raise PermissionDenied
         form = transition_form(transition, request.POST)
         if form.is_valid():
             try:
@@ -152,5 +90,4 @@ class ProjectTransitionView(ProjectDetailView):
                 messages.success(request, _("Done: %(step)s.") % {"step": transition.label})
                 return redirect(project.get_absolute_url())
         self.object = project
-        self.kwargs = {"pk": pk}
         return self.render_to_response(self.get_context_data(step_form=form))

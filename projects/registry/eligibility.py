@@ -18,6 +18,11 @@ def built_in_time(year_built, policy):
     return year_built < cutoff.year
 
 
+def policy_in_force(city):
+    """The city's policy in force today, whose rules judge its compounds (None: no policy yet)."""
+    return CityPolicy.in_force(city)
+
+
 def verdict(compound, policy):
     if policy is None:
         return E.NO_POLICY

@@ -1,24 +1,29 @@
 """Spreadsheet import and export of compounds and buildings (import_data compounds|buildings).
 
-Lookups are loaded once per file (communities of the user's scope, compounds of the city), rows
-are checked in Python and written with bulk inserts and updates, so ten thousand rows take about
-as long as reading the workbook.
+Lookups are loaded once per file (the communities the file names, compounds of their cities), rows
+are checked in Python against the same rules as the services (projects.registry.rules) and written
+with bulk inserts and updates under lock (core.bulk), so ten thousand rows take about as long as
+reading the workbook.
 """
 
 from functools import partial
 
+from django.core.exceptions import ValidationError
 from django.db.models import F
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.audit import bulk_audit
-from core.importing import Column, Importer, boolean, decimal, integer, register_importer, text
+from core.bulk import bulk_apply_changes
+from core.importing import CellError, Column, Importer, boolean, decimal, integer, register_importer, text
 from core.models import AuditEntry
-from org.models import CityPolicy, Region
+from core.validators import year_not_in_future
+from org.models import Region
+from org.selectors import cities_of
 from projects.models import EARLIEST_YEAR, Building, Compound
 
-from .eligibility import verdict
+from . import rules
+from .eligibility import policy_in_force, verdict
 
 # The words written in spreadsheets are fixed Chinese, whatever language the user reads the site in:
 # files travel between offices.
@@ -45,10 +50,10 @@ POOL = {
 
 def year(value):
     number = integer(value, minimum=EARLIEST_YEAR)
-    if number is not None and number > timezone.localdate().year:
-        from core.importing import CellError
-
-        raise CellError(_("The year %(year)d lies in the future.") % {"year": number})
+    try:
+        year_not_in_future(number)  # the field's own validator
+    except ValidationError as error:
+        raise CellError(error.messages[0]) from None
     return number
 
 
@@ -98,32 +103,28 @@ class CompoundImporter(Importer):
         "notes": "",
     }
 
-    def communities(self):
-        """(district, street, community) names → community, for the communities the user may use."""
-        rows = (
-            Region.objects.restrict(self.user)
-            .filter(level=Region.Level.COMMUNITY)
-            .values_list("pk", "name", "parent__name", "parent__parent__name", "parent__parent__pk", "path")
-        )
-        return {(d, s, c): (pk, district_pk, path) for pk, c, s, d, district_pk, path in rows}
-
-    def cities_of(self, paths):
-        """Community path → city region (the city is the CITY-level ancestor)."""
-        cities = {c.path: c for c in Region.objects.filter(level=Region.Level.CITY)}
-        result = {}
-        for path in paths:
-            for city_path, city in cities.items():
-                if path.startswith(city_path):
-                    result[path] = city
-        return result
+    def communities(self, places):
+        """(district, street, community) names → the communities of that name, wherever they are:
+        whether the user may use one is the rule's to say (projects.registry.rules)."""
+        found = {}
+        rows = Region.objects.filter(
+            level=Region.Level.COMMUNITY, name__in={community for _d, _s, community in places}
+        ).select_related("parent__parent")
+        for region in rows:
+            street = region.parent
+            district = street.parent if street else None
+            key = (district.name if district else "", street.name if street else "", region.name)
+            if key in places:
+                found.setdefault(key, []).append(region)
+        return found
 
     def plan(self, rows, report):
-        communities = self.communities()
-        cities = self.cities_of({path for _pk, _d, path in communities.values()})
-        city_ids = {city.pk for city in cities.values()}
-        in_scope = set(Compound.objects.restrict(self.user, "change").values_list("pk", flat=True))
-        existing = {}
-        by_code, by_name = {}, {}
+        places = self.communities({(v["district"], v["street"], v["community"]) for _n, v in rows})
+        in_scope = rules.communities_in_scope(self.user, [c.pk for found in places.values() for c in found])
+        cities = cities_of({c.path for found in places.values() for c in found})
+        city_ids = {city.pk for city in cities.values() if city}
+        in_area = set(Compound.objects.restrict(self.user, "change").values_list("pk", flat=True))
+        existing, by_code, by_name = {}, {}, {}
         fields = ("pk", "community_id", "community__parent__parent_id", "city_id", *COMPOUND_FIELDS)
         for values in Compound.objects.filter(city_id__in=city_ids).values(*fields):
             existing[values["pk"]] = values
@@ -132,21 +133,27 @@ class CompoundImporter(Importer):
             by_name.setdefault((values["community__parent__parent_id"], values["name"]), []).append(
                 values["pk"]
             )
-        policies = {city.pk: CityPolicy.in_force(city) for city in set(cities.values())}
+        policies = {city.pk: policy_in_force(city) for city in {c for c in cities.values() if c}}
 
-        creates, updates, seen = [], [], {}
+        creates, updates, seen = [], {}, {}
         for number, values in rows:
             where = (values["district"], values["street"], values["community"])
-            community = communities.get(where)
-            if community is None:
+            candidates = places.get(where)
+            if not candidates:
                 report.add_error(
                     number,
                     "社区",
                     _("%(place)s is not a community in your area.") % {"place": "／".join(where)},
                 )
                 continue
-            community_pk, district_pk, path = community
-            city = cities[path]
+            # The same names in two cities: the one in the user's area is meant.
+            community = next((c for c in candidates if c.pk in in_scope), candidates[0])
+            try:
+                rules.check_community(community, in_scope=community.pk in in_scope)
+            except ValidationError as error:
+                self.report_invalid(report, number, error, column="社区")
+                continue
+            city, district_pk = cities[community.path], community.parent.parent_id
             code = values.get("code") or ""
             key = ("code", city.pk, code) if code else ("name", district_pk, values["name"])
             if key in seen:
@@ -169,68 +176,61 @@ class CompoundImporter(Importer):
                     )
                     continue
                 match = matches[0] if matches else None
-            if match is not None and match not in in_scope:
+            if match is not None and match not in in_area:
                 report.add_error(number, "小区编码", _("This code belongs to a compound outside your area."))
                 continue
+            rules.check_code_free(code, holder=by_code.get((city.pk, code)), own=match)
             data = {
                 **self.DEFAULTS,
                 **{k: v for k, v in values.items() if k in COMPOUND_FIELDS and v is not None},
             }
-            data["community_id"] = community_pk
+            data["community_id"] = community.pk
             data["city_id"] = city.pk
             if match is None:
                 report.new += 1
-                creates.append((number, data, policies[city.pk]))
+                creates.append((data, community.path))
                 continue
-            old = existing[match]
-            changed = {k: v for k, v in data.items() if old.get(k) != v}
+            changed = {k: v for k, v in data.items() if existing[match].get(k) != v}
             if changed:
                 report.updated += 1
-                updates.append((match, old, changed, policies[city.pk]))
+                updates[match] = (changed, community.path)
             else:
                 report.unchanged += 1
-        return creates, updates
+        return creates, updates, policies
 
     def save(self, plan, report):
-        creates, updates = plan
-        audit = []
+        creates, updates, policies = plan
+        audit, paths = [], []
         new_objects = []
-        for _number, data, policy in creates:
+        for data, path in creates:
             compound = Compound(**data)
-            compound.eligibility = verdict(compound, policy)
+            compound.eligibility = verdict(compound, policies[compound.city_id])
             new_objects.append(compound)
+            paths.append(path)
         Compound.objects.bulk_create(new_objects, batch_size=1000)
-        for compound in new_objects:
-            audit.append(
-                (compound, AuditEntry.Action.IMPORT, {k: str(v) for k, v in _loggable(compound).items()})
-            )
+        audit += [
+            (c, AuditEntry.Action.IMPORT, {k: str(v) for k, v in _loggable(c).items()}) for c in new_objects
+        ]
 
-        if updates:
-            objects = Compound.objects.in_bulk([pk for pk, *_rest in updates])
-            touched, now = set(), timezone.now()
-            for pk, old, changed, policy in updates:
-                compound = objects[pk]
-                compound.updated_at = now
-                for field, value in changed.items():
-                    setattr(compound, field, value)
-                    touched.add(field)
-                compound.eligibility = verdict(compound, policy)
-                audit.append(
-                    (
-                        compound,
-                        AuditEntry.Action.UPDATE,
-                        {k: [_text(old.get(k)), _text(v)] for k, v in changed.items()},
-                    )
-                )
-            Compound.objects.bulk_update(
-                list(objects.values()), [*touched, "eligibility", "updated_at"], batch_size=500
-            )
-        bulk_audit(
-            actor=self.user,
-            entries=audit,
-            summary=_("spreadsheet import"),
-            region_paths=_region_paths([c for c, *_rest in audit]),
+        def judge(compound):
+            compound.eligibility = verdict(compound, policies[compound.city_id])
+
+        applied = bulk_apply_changes(
+            Compound,
+            {pk: changed for pk, (changed, _path) in updates.items()},
+            derive=judge,
+            derived_fields=["eligibility"],
         )
+        for pk, (compound, diff) in applied.items():
+            audit.append(
+                (
+                    compound,
+                    AuditEntry.Action.UPDATE,
+                    {k: [_text(old), _text(new)] for k, (old, new) in diff.items()},
+                )
+            )
+            paths.append(updates[pk][1])
+        bulk_audit(actor=self.user, entries=audit, summary=_("spreadsheet import"), region_paths=paths)
 
     def export_rows(self, queryset):
         queryset = queryset.annotate(
@@ -256,11 +256,6 @@ def _loggable(compound):
         for field in COMPOUND_FIELDS
         if getattr(compound, field) not in ("", None)
     }
-
-
-def _region_paths(compounds):
-    paths = dict(Region.objects.filter(pk__in={c.community_id for c in compounds}).values_list("pk", "path"))
-    return [paths[c.community_id] for c in compounds]
 
 
 @register_importer
@@ -327,32 +322,29 @@ class BuildingImporter(Importer):
     def save(self, plan, report):
         creates, updates = plan
         Building.objects.bulk_create(creates, batch_size=1000)
-        objects = Building.objects.in_bulk([pk for pk, _changed in updates])
-        touched, now = set(), timezone.now()
-        for pk, changed in updates:
-            objects[pk].updated_at = now
-            for field, value in changed.items():
-                setattr(objects[pk], field, value)
-                touched.add(field)
-        if objects:
-            Building.objects.bulk_update(list(objects.values()), [*touched, "updated_at"], batch_size=500)
-        compounds = Compound.objects.in_bulk({b.compound_id for b in [*creates, *objects.values()]})
+        applied = bulk_apply_changes(Building, dict(updates))
+        compounds = {
+            c.pk: c
+            for c in Compound.objects.filter(
+                pk__in={b.compound_id for b in [*creates, *(obj for obj, _d in applied.values())]}
+            ).select_related("community")
+        }
         entries = [
             (compounds[b.compound_id], AuditEntry.Action.IMPORT, {"building": b.number}) for b in creates
         ]
         entries += [
             (
-                compounds[objects[pk].compound_id],
+                compounds[building.compound_id],
                 AuditEntry.Action.UPDATE,
-                {"building": objects[pk].number, **{k: str(v) for k, v in changed.items()}},
+                {"building": building.number, **{k: str(new) for k, (_old, new) in diff.items()}},
             )
-            for pk, changed in updates
+            for building, diff in applied.values()
         ]
         bulk_audit(
             actor=self.user,
             entries=entries,
             summary=_("buildings imported"),
-            region_paths=_region_paths([c for c, *_rest in entries]),
+            region_paths=[compound.community.path for compound, *_rest in entries],
         )
 
     def export_rows(self, queryset):

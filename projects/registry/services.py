@@ -1,18 +1,18 @@
 """Every write to compounds and buildings goes through these functions."""
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import audit_record, changes_between, model_snapshot
 from core.models import AuditEntry
 from core.services import instance_create, instance_update
-from org.models import CityPolicy, Region
+from org.selectors import city_of
 from projects.models import Building, Compound, ProjectCompound
 
-from .eligibility import verdict
+from . import rules
+from .eligibility import policy_in_force, verdict
 
 COMPOUND_EDITABLE = (
     "community", "code", "name", "address", "year_built", "floor_area", "building_count", "household_count",
@@ -21,36 +21,19 @@ COMPOUND_EDITABLE = (
 )  # fmt: skip
 
 
-def city_of(region):
-    codes = [code for code in region.path.split("/") if code]
-    return Region.objects.get(code__in=codes, level=Region.Level.CITY)
-
-
-def _check_community(actor, community):
-    if community.level != Region.Level.COMMUNITY:
-        raise ValidationError({"community": _("Choose a community, not a street or district.")})
-    if not Region.objects.restrict(actor).filter(pk=community.pk).exists():
-        raise ValidationError({"community": _("This community is outside your area.")})
-
-
-def _check_year(year_built):
-    if year_built is not None and year_built > timezone.localdate().year:
-        raise ValidationError(
-            {"year_built": _("The year %(year)d lies in the future.") % {"year": year_built}}
-        )
-
-
 def _compound_rules(actor):
-    """What a compound must satisfy beyond its model, and what is derived from it."""
+    """What a compound must satisfy beyond its fields (projects.registry.rules), and what follows
+    from it: its city and its eligibility under the city's policy in force."""
 
     def prepare(compound):
-        _check_community(actor, compound.community)
-        _check_year(compound.year_built)
-        compound.city = city_of(compound.community)
-        taken = Compound.objects.filter(city=compound.city, code=compound.code).exclude(pk=compound.pk)
-        if compound.code and taken.exists():
-            raise ValidationError({"code": _("Another compound of the city already has this code.")})
-        compound.eligibility = verdict(compound, CityPolicy.in_force(compound.city))
+        community = compound.community
+        rules.check_community(community, in_scope=bool(rules.communities_in_scope(actor, [community.pk])))
+        compound.city = city_of(community)
+        holders = rules.code_holders([(compound.city.pk, compound.code)])
+        rules.check_code_free(
+            compound.code, holder=holders.get((compound.city.pk, compound.code)), own=compound.pk
+        )
+        compound.eligibility = verdict(compound, policy_in_force(compound.city))
 
     return prepare
 
@@ -95,10 +78,18 @@ def _protection_message(protected):
 BUILDING_EDITABLE = ("number", "storeys", "units", "household_count", "year_built", "has_lift")
 
 
+def _compound_to_change(actor, compound):
+    """Buildings are part of their compound: adding one changes the compound, within scope."""
+    try:
+        return Compound.objects.restrict(actor, "change").get(pk=compound.pk)
+    except Compound.DoesNotExist:
+        raise PermissionDenied from None
+
+
 @transaction.atomic
 def building_create(*, actor, compound, **fields):
+    compound = _compound_to_change(actor, compound)
     building = Building(compound=compound, **{k: v for k, v in fields.items() if k in BUILDING_EDITABLE})
-    _check_year(building.year_built)
     building.full_clean()
     building.save()
     audit_record(
@@ -111,14 +102,25 @@ def building_create(*, actor, compound, **fields):
     return building
 
 
+def _building_locked(actor, building, action):
+    try:
+        return (
+            Building.objects.restrict(actor, action)
+            .select_for_update(of=("self",))
+            .select_related("compound")
+            .get(pk=building.pk)
+        )
+    except Building.DoesNotExist:
+        raise PermissionDenied from None
+
+
 @transaction.atomic
 def building_update(*, actor, instance, **fields):
-    building = Building.objects.select_for_update().select_related("compound").get(pk=instance.pk)
+    building = _building_locked(actor, instance, "change")
     before = model_snapshot(building, BUILDING_EDITABLE)
     for name, value in fields.items():
         if name in BUILDING_EDITABLE:
             setattr(building, name, value)
-    _check_year(building.year_built)
     building.full_clean()
     building.save()
     audit_record(
@@ -133,7 +135,7 @@ def building_update(*, actor, instance, **fields):
 
 @transaction.atomic
 def building_delete(*, actor, instance):
-    building = Building.objects.select_for_update().select_related("compound").get(pk=instance.pk)
+    building = _building_locked(actor, instance, "delete")
     audit_record(
         actor=actor,
         action=AuditEntry.Action.UPDATE,

@@ -1,17 +1,38 @@
-"""Spreadsheet import and export of project items (import_data project_items)."""
+"""Spreadsheet import and export of project items (import_data project_items), by the rules of the
+item grid (projects.works.rules): an item appears once per project, a retired item is not added, a
+closed project's items do not change, an item without a payer is paid by its default payer."""
 
 from decimal import Decimal
 from functools import partial
 
-from django.utils import timezone
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.audit import bulk_audit
+from core.bulk import bulk_apply_changes, chunked, group_by
 from core.importing import Column, Importer, decimal, integer, register_importer, text
 from core.models import AuditEntry
-from projects.lifecycle.importers import MONEY, PAYER, _by, _chunks, _text
 from projects.models import Project, ProjectItem, RenovationItem
+
+from . import rules
+
+# Fixed Chinese words, whatever language the user reads the site in: files travel between offices.
+PAYER = {
+    "财政资金": RenovationItem.Payer.GOVERNMENT,
+    "地方财政预算": RenovationItem.Payer.LOCAL_BUDGET,
+    "居民": RenovationItem.Payer.RESIDENTS,
+    "专营单位": RenovationItem.Payer.UTILITY,
+    "产权单位": RenovationItem.Payer.OWNER,
+    "通信运营企业": RenovationItem.Payer.OPERATORS,
+    "多方共担": RenovationItem.Payer.MIXED,
+}
+MONEY = partial(decimal, minimum=0, maximum=Decimal("999999999999.99"))
+
+
+def _text(value):
+    return None if value in (None, "") else str(value)
+
 
 ITEM_VALUES = ("quantity", "estimated_cost", "bid_price", "actual_cost", "progress", "payer", "note")
 
@@ -38,24 +59,23 @@ class ProjectItemImporter(Importer):
     )  # fmt: skip
 
     def plan(self, rows, report):
-        projects = _by(
+        projects = group_by(
             Project.objects.restrict(self.user)
             .exclude(code="")
-            .order_by()
-            .values("pk", "code", "name", "stage", "region__path"),
-            "code",
+            .select_related("region")
+            .only("pk", "code", "name", "stage", "region__path")
+            .order_by(),
+            lambda project: project.code,
         )
         catalogue = list(
-            RenovationItem.objects.restrict(self.user).values("pk", "code", "name", "active", "default_payer")
+            RenovationItem.objects.restrict(self.user).only("pk", "code", "name", "active", "default_payer")
         )
-        items_by_code = {item["code"]: item for item in catalogue}
-        items_by_name = _by(catalogue, "name")
+        items_by_code = {item.code: item for item in catalogue}
+        items_by_name = group_by(catalogue, lambda item: item.name)
         named = {values["project"] for _number, values in rows}
-        wanted = [
-            matches[0]["pk"] for code, matches in projects.items() if code in named and len(matches) == 1
-        ]
+        wanted = [matches[0].pk for code, matches in projects.items() if code in named and len(matches) == 1]
         existing = {}
-        for pks in _chunks(wanted):
+        for pks in chunked(wanted):
             item_rows = ProjectItem.objects.filter(project_id__in=pks).order_by()
             for row in item_rows.values("pk", "project_id", "item_id", *ITEM_VALUES):
                 existing[(row["project_id"], row["item_id"])] = row
@@ -66,38 +86,34 @@ class ProjectItemImporter(Importer):
             item = self.find_item(number, values, items_by_code, items_by_name, report)
             if project is None or item is None:
                 continue
-            key = (project["pk"], item["pk"])
+            key = (project.pk, item.pk)
             column = "改造内容编码" if values.get("item_code") else "改造内容"
             if key in seen:
                 report.add_error(
                     number, column,
-                    _("“%(item)s” of this project is already in row %(row)d.") % {"item": item["name"], "row": seen[key]},
+                    _("“%(item)s” of this project is already in row %(row)d.") % {"item": item.name, "row": seen[key]},
                 )  # fmt: skip
                 continue
             seen[key] = number
             old = existing.get(key)
-            if old is None and not item["active"]:
-                report.add_error(
-                    number,
-                    column,
-                    _("“%(item)s” is no longer offered for new projects.") % {"item": item["name"]},
-                )
+            try:
+                rules.check_offered(item, adds_it=old is None)
+            except ValidationError as error:
+                self.report_invalid(report, number, error, column=column)
                 continue
             data = {k: values[k] for k in ITEM_VALUES if k in values}
             if "progress" in data and data["progress"] is None:
                 data["progress"] = 0
             if "payer" in data or old is None:
-                data["payer"] = data.get("payer") or item["default_payer"]
+                data["payer"] = rules.payer_or_default(data.get("payer"), item)
             if old is None:
                 report.new += 1
-                creates.append(
-                    (project, item, ProjectItem(project_id=project["pk"], item_id=item["pk"], **data))
-                )
+                creates.append((project, item, ProjectItem(project_id=project.pk, item_id=item.pk, **data)))
                 continue
             changed = {k: v for k, v in data.items() if old[k] != v}
             if changed:
                 report.updated += 1
-                updates.append((project, item, old, changed))
+                updates.append((project, item, old["pk"], changed))
             else:
                 report.unchanged += 1
         return creates, updates
@@ -110,8 +126,10 @@ class ProjectItemImporter(Importer):
         if len(matches) > 1:
             report.add_error(number, "项目编号", _("Projects of several cities in your area have this code."))
             return None
-        if matches[0]["stage"] == Project.Stage.CLOSED:
-            report.add_error(number, "项目编号", _("The project is closed; its items can no longer change."))
+        try:
+            rules.check_items_open(matches[0])
+        except ValidationError as error:
+            self.report_invalid(report, number, error, column="项目编号")
             return None
         return matches[0]
 
@@ -122,10 +140,10 @@ class ProjectItemImporter(Importer):
             if item is None:
                 report.add_error(number, "改造内容编码", _("No item of the catalogue has this code."))
                 return None
-            if name and name != item["name"]:
+            if name and name != item.name:
                 report.add_error(
                     number, "改造内容",
-                    _("The item with the code %(code)s is “%(name)s”.") % {"code": code, "name": item["name"]},
+                    _("The item with the code %(code)s is “%(name)s”.") % {"code": code, "name": item.name},
                 )  # fmt: skip
                 return None
             return item
@@ -145,36 +163,24 @@ class ProjectItemImporter(Importer):
     def save(self, plan, report):
         creates, updates = plan
         ProjectItem.objects.bulk_create([row for _p, _i, row in creates], batch_size=1000)
-        changes, places = {}, {}
+        changes, projects = {}, {}
         for project, item, row in creates:
-            changes.setdefault(project["pk"], {})[item["name"]] = {"added": str(row.quantity)}
-            places[project["pk"]] = project["region__path"]
-        if updates:
-            objects = {}
-            for pks in _chunks(old["pk"] for _p, _i, old, _c in updates):
-                objects.update(ProjectItem.objects.select_for_update(of=("self",)).order_by().in_bulk(pks))
-            touched, now = set(), timezone.now()
-            for project, item, old, changed in updates:
-                row = objects[old["pk"]]
-                row.updated_at = now
-                for field, value in changed.items():
-                    setattr(row, field, value)
-                    touched.add(field)
-                changes.setdefault(project["pk"], {})[item["name"]] = {
-                    k: [_text(old[k]), _text(v)] for k, v in changed.items()
+            changes.setdefault(project.pk, {})[item.name] = {"added": str(row.quantity)}
+            projects[project.pk] = project
+        applied = bulk_apply_changes(ProjectItem, {pk: changed for _p, _i, pk, changed in updates})
+        for project, item, pk, _changed in updates:
+            if pk in applied:
+                diff = applied[pk][1]
+                changes.setdefault(project.pk, {})[item.name] = {
+                    k: [_text(old), _text(new)] for k, (old, new) in diff.items()
                 }
-                places[project["pk"]] = project["region__path"]
-            ProjectItem.objects.bulk_update(list(objects.values()), [*touched, "updated_at"], batch_size=500)
+                projects[project.pk] = project
         # One entry per project, as project_items_save writes, in the project's own history.
-        projects = {}
-        for pks in _chunks(changes):
-            projects.update(Project.objects.only("pk", "name").order_by().in_bulk(pks))
-        entries = [(projects[pk], AuditEntry.Action.UPDATE, items) for pk, items in changes.items()]
         bulk_audit(
             actor=self.user,
-            entries=entries,
+            entries=[(projects[pk], AuditEntry.Action.UPDATE, items) for pk, items in changes.items()],
             summary=_("Items imported from a spreadsheet"),
-            region_paths=[places[pk] for pk in changes],
+            region_paths=[projects[pk].region.path for pk in changes],
         )
 
     def export_rows(self, queryset):

@@ -1,9 +1,14 @@
-"""Reads of a project's works: item totals, the items a grid offers, basic items asked for."""
+"""Reads of a project's works: its items, progress reports and inspections as the user may see them
+(each through its own model's permission), item totals, the items a grid offers, basic items asked
+for, and the findings that are overdue or block acceptance."""
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 
 from projects.catalogue.services import BASIC_CATEGORY
-from projects.models import Finding, ItemCategory, ProjectItem, RenovationItem
+from projects.models import Finding, Inspection, ItemCategory, ProgressReport, ProjectItem, RenovationItem
+
+from .requests import requested_items
 
 
 def item_totals(project):
@@ -29,21 +34,25 @@ def item_totals(project):
     return rows, grand
 
 
-def missing_basic_items(project):
-    """Basic items (基础类, 应改尽改) asked for by an inspection but not in the project's items.
-
-    Residents' surveys (a later issue) will ask for items too; they join the same list.
-    """
-    requested = {
-        finding.requested_item
-        for finding in Finding.objects.filter(
-            inspection__project=project, requested_item__category__code=BASIC_CATEGORY
-        ).select_related("requested_item")
-    }
-    present = set(ProjectItem.objects.filter(project=project).values_list("item_id", flat=True))
-    return sorted(
-        (item for item in requested if item.pk not in present), key=lambda item: (item.order, item.code)
+def requested_by_inspections(project):
+    """Items inspections found missing from the project (with their category, as every source's)."""
+    return RenovationItem.objects.select_related("category").filter(
+        pk__in=Finding.objects.filter(inspection__project=project, requested_item__isnull=False).values(
+            "requested_item"
+        )
     )
+
+
+def missing_basic_items(project):
+    """Basic items (基础类, 应改尽改) asked for (projects.works.requests) but not in the project's
+    items, in catalogue order."""
+    present = set(ProjectItem.objects.filter(project=project).values_list("item_id", flat=True))
+    missing = [
+        item
+        for item in requested_items(project)
+        if item.pk not in present and item.category.code == BASIC_CATEGORY
+    ]
+    return sorted(missing, key=lambda item: (item.order, item.code))
 
 
 def grid_items(project):
@@ -54,3 +63,51 @@ def grid_items(project):
         .select_related("category")
         .order_by("category__order", "order", "code")
     )
+
+
+def open_critical_findings(project):
+    return Finding.objects.open().filter(inspection__project=project, severity=Finding.Severity.CRITICAL)
+
+
+def project_items(user, project):
+    return ProjectItem.objects.restrict(user).filter(project=project).select_related("item__category")
+
+
+def progress_reports(user, project):
+    return (
+        ProgressReport.objects.restrict(user)
+        .filter(project=project)
+        .select_related("reported_by")
+        .prefetch_related("photos")
+    )
+
+
+def inspections(user, project):
+    return (
+        Inspection.objects.restrict(user)
+        .filter(project=project)
+        .prefetch_related(
+            Prefetch("findings", queryset=Finding.objects.restrict(user).select_related("requested_item"))
+        )
+    )
+
+
+def with_overdue_findings(projects):
+    """``projects`` annotated with ``overdue_findings``: how many of their findings are past their
+    rectification deadline (a correlated subquery, computed for the page's rows only)."""
+    overdue = (
+        Finding.objects.overdue()
+        .filter(inspection__project=OuterRef("pk"))
+        .order_by()
+        .values("inspection__project")
+    )
+    return projects.annotate(
+        overdue_findings=Coalesce(Subquery(overdue.annotate(n=Count("pk")).values("n")), 0)
+    )
+
+
+def estimated_total(projects):
+    """The estimated cost of every item of ``projects``, in yuan."""
+    return ProjectItem.objects.filter(project__in=projects.order_by().values("pk")).aggregate(
+        estimated=Sum("estimated_cost")
+    )["estimated"]

@@ -3,7 +3,6 @@ the closing of their findings. Each is recorded in the project's own history."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import audit_record, changes_between, model_snapshot
@@ -12,6 +11,8 @@ from core.uploads import upload_check
 from projects.archive.services import attachment_store
 from projects.lifecycle.services import project_locked
 from projects.models import Attachment, Finding, Inspection, ProgressReport, ProjectItem
+
+from . import rules
 
 ITEM_FIELDS = ("item", "quantity", "estimated_cost", "bid_price", "actual_cost", "progress", "payer", "note")
 ITEM_DEFAULTS = {"progress": 0, "payer": "", "note": ""}  # for a row that leaves them out
@@ -26,8 +27,7 @@ def project_items_save(*, actor, project, rows):
     """Save the item grid at once: ``rows`` are dicts of ITEM_FIELDS, with ``id`` for an existing
     row and ``delete`` to remove one. Any refused row refuses the whole grid, naming the row."""
     project = project_locked(actor, project, "projects.change_projectitem")
-    if project.items_are_frozen():
-        raise ValidationError(_("The project is closed; its items can no longer change."))
+    rules.check_items_open(project)
     existing = {row.pk: row for row in ProjectItem.objects.filter(project=project).select_related("item")}
     holders = {row.item_id: row.pk for row in existing.values()}  # as stored, before this save
     errors, seen, saved, removed, changes = [], {}, [], [], {}
@@ -58,10 +58,10 @@ def project_items_save(*, actor, project, rows):
         if item.pk in untouched:
             errors.append(_row_error(number, _("“%(item)s” is already in the project.") % {"item": item}))
             continue
-        if not item.active and (row is None or row.item_id != item.pk):
-            errors.append(
-                _row_error(number, _("“%(item)s” is no longer offered for new projects.") % {"item": item})
-            )
+        try:
+            rules.check_offered(item, adds_it=row is None or row.item_id != item.pk)
+        except ValidationError as error:
+            errors.extend(_row_error(number, message) for message in error.messages)
             continue
         before = model_snapshot(row) if row is not None else None
         row = row or ProjectItem(project=project)
@@ -69,7 +69,7 @@ def project_items_save(*, actor, project, rows):
             setattr(row, name, data.get(name, ITEM_DEFAULTS.get(name)))
         row.note = row.note or ""
         row.progress = row.progress if row.progress is not None else 0
-        row.payer = row.payer or item.default_payer
+        row.payer = rules.payer_or_default(row.payer, item)
         try:
             row.full_clean(exclude=["project"], validate_unique=False)
         except ValidationError as error:
@@ -122,8 +122,6 @@ def progress_report_create(*, actor, project, reported_on, percent, investment_t
     project = project_locked(actor, project, "projects.add_progressreport")
     if not project.takes_progress_reports():
         raise ValidationError(_("Progress is reported from the start of construction until handover."))
-    if reported_on > timezone.localdate():
-        raise ValidationError({"reported_on": _("The date cannot be in the future.")})
     if project.started_on and reported_on < project.started_on:
         raise ValidationError({"reported_on": _("The date is before construction started.")})
     for photo in photos:
@@ -152,8 +150,6 @@ def progress_report_create(*, actor, project, reported_on, percent, investment_t
 def inspection_create(*, actor, project, inspected_on, inspector, summary="", findings=()):
     """Record an inspection and its findings (dicts of description, severity, requested_item, deadline)."""
     project = project_locked(actor, project, "projects.add_inspection")
-    if inspected_on > timezone.localdate():
-        raise ValidationError({"inspected_on": _("The date cannot be in the future.")})
     inspection = Inspection(project=project, inspected_on=inspected_on, inspector=inspector, summary=summary)
     inspection.full_clean()
     inspection.save()
@@ -199,8 +195,6 @@ def finding_close(*, actor, finding, closed_on, closure_note):
         raise ValidationError(
             _("The finding was already closed on %(date)s.") % {"date": finding.closed_on.isoformat()}
         )
-    if closed_on > timezone.localdate():
-        raise ValidationError({"closed_on": _("The date cannot be in the future.")})
     if closed_on < finding.inspection.inspected_on:
         raise ValidationError({"closed_on": _("The date is before the inspection.")})
     if not closure_note.strip():

@@ -66,7 +66,7 @@ def test_an_open_critical_finding_blocks_acceptance_until_it_is_closed(world, pa
     expect(step.locator("#step-blockers")).to_contain_text("消防通道被占用")
     expect(step.get_by_role("button", name="登记竣工验收")).to_be_disabled()
     # The archive's missing document types are listed at the acceptance step.
-    expect(step.locator("#archive-missing")).to_contain_text("竣工验收记录")
+    expect(step.locator("#step-warnings")).to_contain_text("竣工验收记录")
 
     finding = page.locator("#inspections .finding").first
     finding.locator("summary").click()
@@ -81,7 +81,7 @@ def test_an_open_critical_finding_blocks_acceptance_until_it_is_closed(world, pa
     )
     page.locator("#attachments").get_by_role("button", name="上传").click()
     expect(page.locator("#attachments")).to_contain_text("竣工验收记录.pdf")
-    expect(page.locator("#archive-missing")).not_to_contain_text("竣工验收记录")
+    expect(page.locator("#step-warnings")).not_to_contain_text("竣工验收记录")
 
     step = page.locator("#next-step")
     step.get_by_label("竣工验收日期").fill(today.isoformat())

@@ -96,10 +96,12 @@ def state_of(project):
 
 
 def expected(stage, action, persona):
+    """Outside the project's scope or without the step's permission: denied (403/404), whatever
+    the stage; with both, the step moves the project from its stage and is refused elsewhere."""
     source, _target, permission = STEPS[action]
-    if persona not in SEES:
+    if persona not in SEES or persona not in HOLDS[permission]:
         return "denied"
-    if stage == source and persona in HOLDS[permission]:
+    if stage == source:
         return "moved"
     return "refused"
 

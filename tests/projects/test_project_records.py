@@ -433,7 +433,7 @@ def test_the_checklist_follows_the_citys_order_and_shows_what_is_met(world, xian
     met = prerequisite_record(
         actor=world["clerk_a"], project=declaring, kind="party_organisation", note="已成立"
     )
-    checklist = prerequisite_checklist(declaring)
+    checklist = prerequisite_checklist(world["clerk_a"], declaring)
     assert checklist == [(Prerequisite.CONTRIBUTION, None), (Prerequisite.PARTY_ORGANISATION, met)]
 
 
@@ -712,8 +712,8 @@ def test_the_acceptance_step_names_what_the_archive_still_lacks(world, client_fo
             "acceptance record",
         ]
     page = client_for("city").get(project.get_absolute_url()).content.decode()
-    assert 'id="archive-missing"' in page
-    missing = page.split('id="archive-missing"')[1].split("</div>")[0]
+    assert 'id="step-warnings"' in page
+    missing = page.split('id="step-warnings"')[1].split("</div>")[0]
     assert str(Attachment.Kind.ACCEPTANCE.label) in missing and str(Attachment.Kind.PLAN.label) not in missing
 
 
