@@ -86,7 +86,7 @@ class PortalUserAdmin(AuditedAdminMixin, UserAdmin):
 class CityPolicyAdmin(admin.ModelAdmin):
     """Read-only here: policies are edited in the portal, whose service recomputes the verdicts."""
 
-    list_display = ("title", "document_number", "city", "effective_from", "built_before")
+    list_display = ("title", "document_number", "city", "effective_from")
 
     def has_add_permission(self, request):
         return False

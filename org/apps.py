@@ -10,9 +10,11 @@ class OrgConfig(AppConfig):
     def ready(self):
         from core.navigation import MenuItem, register_menu
 
+        from . import roles
         from .roles import sync_roles_after_migrate
 
-        # Roles are groups whose permissions follow the table in roles.py after every migrate.
+        # Roles are groups whose permissions follow what every app granted, after every migrate.
+        roles.register()
         post_migrate.connect(sync_roles_after_migrate, sender=self)
         register_menu(
             MenuItem(_("Regions"), "org:region_list", model="org.Region", order=80, icon="bi-diagram-3"),

@@ -4,6 +4,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.models import BaseModel
@@ -195,41 +196,9 @@ class User(AbstractUser):
         return self._role_codes
 
 
-class Milestone(models.TextChoices):
-    """The dated milestones of a project that a city's calendar can set deadlines for."""
-
-    SURVEY = "survey", _("needs survey completed")
-    DESIGN = "design", _("plan and budget completed")
-    DECLARATION = "declaration", _("plan declared")
-    APPROVAL = "approval", _("plan approved")
-    BIDDING = "bidding", _("bidding done, construction started")
-    COMPLETION = "completion", _("construction completed")
-    ACCEPTANCE = "acceptance", _("completion accepted")
-    HANDOVER = "handover", _("handed over to management")
-
-
-class Prerequisite(models.TextChoices):
-    """Conditions a project must meet before it enters the annual plan (咸宁's 六个前置)."""
-
-    PARTY_ORGANISATION = "party_organisation", _("a party organisation set up in the compound")
-    CONSULTATION = "consultation", _("multi-party consultation and co-governance")
-    CONVENTION = "convention", _("residents' convention signed")
-    ILLEGAL_STRUCTURES = "illegal_structures", _("illegal structures demolished")
-    CONTRIBUTION = "contribution", _("residents contribute to the renovation")
-    PROPERTY_MANAGEMENT = "property_management", _("residents accept paid property management")
-
-
-class DeadlineKind(models.TextChoices):
-    """How a calendar row is read; the month rows fall due at the end of that month."""
-
-    YEAR_BEFORE = "year_before", _("by the end of month … of the year before the plan year")
-    PLAN_YEAR = "plan_year", _("by the end of month … of the plan year")
-    YEAR_AFTER = "year_after", _("by the end of month … of the year after the plan year")
-    MONTHS_AFTER = "months_after", _("within … months of the milestone before it")
-
-
 class CityPolicy(BaseModel):
-    """A city's renovation policy as data: eligibility cutoff and exclusions, from a dated document."""
+    """A city's renovation policy: the dated document (title, 文号, effective date) whose rules each
+    app keeps in its own section (org.policy.register_policy_section)."""
 
     city = models.ForeignKey(
         Region,
@@ -245,21 +214,6 @@ class CityPolicy(BaseModel):
         help_text=_("The policy document's number, e.g. 淄政办发〔2020〕8号."),
     )
     effective_from = models.DateField(_("effective from"))
-    built_before = models.DateField(
-        _("built on or before"),
-        help_text=_("Compounds built after this date are not eligible (most cities: 2000-12-31)."),
-    )
-    exclude_shanty_town_areas = models.BooleanField(
-        _("exclude shanty-town redevelopment areas"), default=True
-    )
-    exclude_self_built_housing = models.BooleanField(_("exclude self-built housing"), default=True)
-    # [Prerequisite values]: the checklist every project of the city keeps.
-    prerequisites = models.JSONField(_("prerequisites of a project"), default=list, blank=True)
-    prerequisites_block_plan = models.BooleanField(
-        _("prerequisites must be met before a project enters the annual plan"), default=False
-    )
-    # {Milestone value: {"kind": DeadlineKind value, "value": month or number of months}}.
-    deadlines = models.JSONField(_("deadline calendar"), default=dict, blank=True)
 
     scope = RegionScope("city__path")
 
@@ -277,52 +231,8 @@ class CityPolicy(BaseModel):
     def get_absolute_url(self):
         return reverse("org:citypolicy_detail", args=[self.pk])
 
-    def prerequisite_labels(self):
-        return [Prerequisite(kind).label for kind in self.prerequisites or () if kind in Prerequisite.values]
-
-    def calendar_rows(self):
-        """[(milestone label, the deadline in words)] in the order of the milestones."""
-        rows = []
-        for milestone in Milestone:
-            rule = (self.deadlines or {}).get(milestone.value)
-            if rule and rule.get("kind") in DeadlineKind.values:
-                text = str(DeadlineKind(rule["kind"]).label).replace("…", str(rule.get("value")))
-                rows.append((milestone.label, text))
-        return rows
-
-    def clean(self):
-        super().clean()
-        unknown = set(self.prerequisites or ()) - set(Prerequisite.values)
-        if unknown:
-            raise ValidationError(
-                {"prerequisites": _("Unknown prerequisite: %s") % "、".join(sorted(unknown))}
-            )
-        errors = []
-        for milestone, rule in (self.deadlines or {}).items():
-            label = Milestone(milestone).label if milestone in Milestone.values else milestone
-            kind, value = rule.get("kind"), rule.get("value")
-            if milestone not in Milestone.values or kind not in DeadlineKind.values:
-                errors.append(_("The deadline of “%(milestone)s” is not understood.") % {"milestone": label})
-            elif kind == DeadlineKind.MONTHS_AFTER and not (isinstance(value, int) and 1 <= value <= 36):
-                errors.append(
-                    _("The deadline of “%(milestone)s”: give 1 to 36 months.") % {"milestone": label}
-                )
-            elif kind != DeadlineKind.MONTHS_AFTER and not (isinstance(value, int) and 1 <= value <= 12):
-                errors.append(
-                    _("The deadline of “%(milestone)s”: the month must be 1 to 12.") % {"milestone": label}
-                )
-            elif kind == DeadlineKind.MONTHS_AFTER and milestone == Milestone.values[0]:
-                errors.append(
-                    _("The deadline of “%(milestone)s” cannot follow an earlier milestone.")
-                    % {"milestone": label}
-                )
-        if errors:
-            raise ValidationError({"deadlines": errors})
-
     @classmethod
     def in_force(cls, city, on=None):
         """The policy of ``city`` in force on ``on`` (today by default), or None."""
-        from django.utils import timezone
-
         on = on or timezone.localdate()
         return cls.objects.filter(city=city, effective_from__lte=on).order_by("-effective_from").first()

@@ -2,6 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from core.permissions import can
 from core.views import Column, ObjectDeleteView, ObjectDetailView, ObjectEditView, ObjectListView
 
 from . import policy, services
@@ -81,7 +82,6 @@ class CityPolicyListView(ObjectListView):
         Column(_("document number"), "document_number"),
         Column(_("city"), "city"),
         Column(_("effective from"), "effective_from", sort="effective_from"),
-        Column(_("built on or before"), "built_before"),
     )
 
 
@@ -89,15 +89,22 @@ class CityPolicyDetailView(ObjectDetailView):
     model = CityPolicy
     related = ("city",)
     template_name = "org/citypolicy_detail.html"
-    fields = (
-        "city", "title", "document_number", "effective_from", "built_before", "exclude_shanty_town_areas",
-        "exclude_self_built_housing", "prerequisites_block_plan",
-    )  # fmt: skip
+    fields = policy.POLICY_FIELDS
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["sections"] = [
+            (section, section.rules_of(self.object))
+            for section in policy.policy_sections()
+            if can(self.request.user, "view", section.model)
+        ]
+        return context
 
 
 class CityPolicyEditView(ObjectEditView):
     model = CityPolicy
     form_class = CityPolicyForm
+    template_name = "org/citypolicy_form.html"
     create_service = policy.citypolicy_create
     update_service = policy.citypolicy_update
 

@@ -9,6 +9,7 @@ class ProjectsConfig(AppConfig):
     def ready(self):
         from core.navigation import MenuItem, register_menu
 
+        from . import policy, roles
         from .archive import hooks as archive_hooks
 
         # Job kinds and importers register on import.
@@ -19,9 +20,11 @@ class ProjectsConfig(AppConfig):
         from .works import hooks as works_hooks
         from .works import importers as _works_importers  # noqa: F401
 
-        # What the archive and the works add to the lifecycle's steps.
+        # What the archive and the works add to the lifecycle's steps; the section of the city policy.
         archive_hooks.register()
         works_hooks.register()
+        policy.register()
+        roles.register()
 
         register_menu(
             MenuItem(

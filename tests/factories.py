@@ -161,11 +161,14 @@ ZIBO_RULES = {"built_before": datetime.date(2005, 12, 31)}
 
 def city_policy(city, **fields):
     """淄博's policy (compounds built by 2005-12-31 are eligible) for ``city``, or another given by
-    ``fields``; saved directly, without the recomputations its service starts."""
+    ``fields`` (document fields and project rules alike); saved directly, without the
+    recomputations its service starts. Returns its project rules; ``.policy`` is the document."""
     from org.models import CityPolicy
+    from projects.models import ProjectPolicy
 
-    values = {**ZIBO_POLICY, **ZIBO_RULES, **fields}
+    document = {**ZIBO_POLICY, **{k: fields.pop(k) for k in list(fields) if k in ZIBO_POLICY}}
     policy, _created = CityPolicy.objects.get_or_create(
-        city=city, effective_from=values.pop("effective_from"), defaults=values
+        city=city, effective_from=document.pop("effective_from"), defaults=document
     )
-    return policy
+    rules, _created = ProjectPolicy.objects.update_or_create(policy=policy, defaults={**ZIBO_RULES, **fields})
+    return rules

@@ -174,7 +174,7 @@ def _objects(world):
         "building_a": lambda: Building.objects.create(
             compound=compound_in(world.community_a), number="1号楼", storeys=6
         ),
-        "policy": lambda: city_policy(world.city),
+        "policy": lambda: city_policy(world.city).policy,
         "batch_a": lambda: import_batch(world["clerk_a"]),
         "item": renovation_item,
         "project_a": project_a,

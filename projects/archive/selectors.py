@@ -1,7 +1,6 @@
 """Reads of a project's archive: what it still lacks, and the prerequisites checklist."""
 
-from org.models import CityPolicy, Prerequisite
-from projects.models import Attachment, ProjectPrerequisite
+from projects.models import Attachment, Prerequisite, ProjectPolicy, ProjectPrerequisite
 
 
 def archive_missing(project):
@@ -12,7 +11,7 @@ def archive_missing(project):
 
 def prerequisites_asked(project, policy=None):
     """The prerequisites the city's policy in force asks of ``project``, in the policy's order."""
-    policy = policy or CityPolicy.in_force(project.city_id)
+    policy = policy or ProjectPolicy.in_force(project.city_id)
     return [
         Prerequisite(kind) for kind in (policy.prerequisites if policy else []) if kind in Prerequisite.values
     ]
@@ -33,7 +32,7 @@ def prerequisite_checklist(user, project, policy=None):
 def prerequisites_missing(project, *, blocking_only=False):
     """Labels of the prerequisites asked and not met; with ``blocking_only``, only where the city's
     policy makes them a condition of the annual plan."""
-    policy = CityPolicy.in_force(project.city_id)
+    policy = ProjectPolicy.in_force(project.city_id)
     if policy is None or (blocking_only and not policy.prerequisites_block_plan):
         return []
     met = set(ProjectPrerequisite.objects.filter(project=project).values_list("kind", flat=True))

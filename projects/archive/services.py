@@ -15,9 +15,8 @@ from django.utils.translation import gettext as _
 from core.audit import audit_record
 from core.models import AuditEntry
 from core.uploads import upload_check
-from org.models import Prerequisite
 from projects.lifecycle.services import project_locked
-from projects.models import Attachment, ProjectPrerequisite
+from projects.models import Attachment, Prerequisite, ProjectPrerequisite
 
 from .selectors import prerequisites_asked
 

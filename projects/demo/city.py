@@ -9,8 +9,8 @@ import random
 from datetime import date
 from decimal import Decimal
 
-from org.models import CityPolicy, DeadlineKind, Milestone, Prerequisite, Region
-from projects.models import Compound
+from org.models import CityPolicy, Region
+from projects.models import Compound, DeadlineKind, Milestone, Prerequisite, ProjectPolicy
 from projects.registry.eligibility import verdict
 
 from .projects import seed_projects
@@ -59,14 +59,18 @@ DEMO_DEADLINES = {
 
 
 def ensure_policy(city):
-    """淄博's plan of 2020 (淄政办字〔2020〕49号): built by 2005-12-31, both exclusions on."""
-    policy = CityPolicy.objects.filter(city=city).order_by("-effective_from").first()
-    if policy is None:
+    """淄博's plan of 2020 (淄政办字〔2020〕49号): built by 2005-12-31, both exclusions on; returns
+    its project rules."""
+    rules = ProjectPolicy.objects.filter(policy__city=city).order_by("-policy__effective_from").first()
+    if rules is None:
         policy = CityPolicy.objects.create(
             city=city,
             title="淄博市深入推进城镇老旧小区改造实施方案",
             document_number="淄政办字〔2020〕49号",
             effective_from=date(2020, 5, 11),
+        )
+        rules = ProjectPolicy.objects.create(
+            policy=policy,
             built_before=date(2005, 12, 31),
             exclude_shanty_town_areas=True,
             exclude_self_built_housing=True,
@@ -74,7 +78,7 @@ def ensure_policy(city):
             prerequisites_block_plan=True,
             deadlines={milestone.value: rule for milestone, rule in DEMO_DEADLINES.items()},
         )
-    return policy
+    return rules
 
 
 def named_compounds(city, policy, communities):
@@ -151,5 +155,5 @@ def seed_compounds(city, policy, stdout):
     ]
     buildings = build_buildings(compounds=with_buildings, rng=rng)
     stdout.write(
-        f"{city.name}: {len(compounds)} compounds, {buildings} buildings, policy {policy.document_number}"
+        f"{city.name}: {len(compounds)} compounds, {buildings} buildings, policy {policy.policy.document_number}"
     )

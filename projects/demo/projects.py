@@ -7,10 +7,10 @@ import datetime
 from django.db.models import Count
 from django.utils import timezone
 
-from org.models import Prerequisite, Region, User
+from org.models import Region, User
 from projects.lifecycle.services import project_create, project_transition
 from projects.lifecycle.transitions import TRANSITIONS
-from projects.models import Compound, Project
+from projects.models import Compound, Prerequisite, Project
 
 from .records import after_step, tick_prerequisites
 

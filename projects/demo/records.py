@@ -9,9 +9,8 @@ from decimal import Decimal
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from org.models import Prerequisite
 from projects.archive.services import attachment_upload, prerequisite_record
-from projects.models import Attachment, Project, RenovationItem
+from projects.models import Attachment, Prerequisite, Project, RenovationItem
 from projects.works.services import (
     finding_close,
     inspection_create,

@@ -5,9 +5,9 @@ cities. Written with ``bulk_create``, as the regions are (projects.demo.syntheti
 import math
 from decimal import Decimal
 
-from org.models import CityPolicy, Region
+from org.models import Region
 from projects.models import Building, Compound
-from projects.registry.eligibility import verdict
+from projects.registry.eligibility import policy_in_force, verdict
 
 from .synthetic_regions import BATCH_SIZE, PLACES, ROADS, Weighted
 
@@ -127,7 +127,7 @@ def _cities_and_policies(communities):
     """City region and policy in force for each community (one query per city)."""
     codes = {code for c in communities for code in c.path.split("/") if code}
     cities = {c.code: c for c in Region.objects.filter(level=Region.Level.CITY, code__in=codes)}
-    policies = {code: CityPolicy.in_force(city) for code, city in cities.items()}
+    policies = {code: policy_in_force(city) for code, city in cities.items()}
     return cities, policies
 
 

@@ -62,7 +62,7 @@ def build_projects(*, tree, compounds, rng, today):
     """Projects over about 30 % of ``compounds`` (saved, in the order ``make_compounds`` gave), with
     their items, progress reports, inspections and findings. Compounds of approved projects move to
     the implementation pool, those of accepted ones to the renovated pool. Returns {what: how many}."""
-    policies = {p.city_id: p for p in tree.policies}
+    policies = {rules.policy.city_id: rules for rules in tree.policies}
     catalogue = list(
         RenovationItem.objects.filter(active=True)
         .select_related("category")

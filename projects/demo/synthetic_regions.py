@@ -20,7 +20,7 @@ from guardian.models import GroupObjectPermission, UserObjectPermission
 
 from org.demo import street_office_name
 from org.models import CityPolicy, Organisation, Region, User
-from projects.models import Building, Compound, Project
+from projects.models import Building, Compound, Project, ProjectPolicy
 
 BATCH_SIZE = 5000
 
@@ -226,22 +226,27 @@ CALENDAR = {
 
 
 def _build_policies(tree, rng):
-    policies = []
+    """One policy per city and its project rules; returns the rules (each knows its policy)."""
+    policies, rules = [], []
     for city in tree.cities:
-        cutoff = rng.choice((date(2000, 12, 31), date(2005, 12, 31)))
-        policies.append(
-            CityPolicy(
-                city=city,
-                title=f"{city.name}城镇老旧小区改造实施方案",
-                document_number=f"{city.name[0]}政办发〔2020〕{rng.randint(8, 60)}号",
-                effective_from=date(2020, 5, 11),
-                built_before=cutoff,
+        policy = CityPolicy(
+            city=city,
+            title=f"{city.name}城镇老旧小区改造实施方案",
+            document_number=f"{city.name[0]}政办发〔2020〕{rng.randint(8, 60)}号",
+            effective_from=date(2020, 5, 11),
+        )
+        policies.append(policy)
+        rules.append(
+            ProjectPolicy(
+                policy=policy,
+                built_before=rng.choice((date(2000, 12, 31), date(2005, 12, 31))),
                 exclude_shanty_town_areas=True,
                 exclude_self_built_housing=True,
                 deadlines=CALENDAR,
             )
         )
-    return CityPolicy.objects.bulk_create(policies)
+    CityPolicy.objects.bulk_create(policies)  # the rules take their policies' new keys on save
+    return ProjectPolicy.objects.bulk_create(rules)
 
 
 def delete_synthetic_data():

@@ -1,12 +1,14 @@
-"""Background jobs of the lifecycle."""
+"""Background jobs of the lifecycle: a changed city policy re-dates the city's projects."""
 
 from django.utils.translation import gettext_lazy as _
 
-from core.jobs import job_kind
+from core.jobs import job_kind, job_start
 from org.models import Region
-from org.policy import SCHEDULE_RECOMPUTE_JOB
+from org.policy import register_policy_listener
 
 from .schedule import schedules_recompute
+
+SCHEDULE_RECOMPUTE_JOB = "schedule_recompute"
 
 
 @job_kind(SCHEDULE_RECOMPUTE_JOB, _("Recomputing project deadlines"))
@@ -15,3 +17,8 @@ def recompute_schedules(job, report):
     report(10, city.name)
     changed = schedules_recompute(city=city)
     return {"city": city.name, "projects": changed}
+
+
+@register_policy_listener
+def deadlines_follow_the_policy(*, actor, city_id):
+    job_start(kind=SCHEDULE_RECOMPUTE_JOB, user=actor, params={"city": city_id})

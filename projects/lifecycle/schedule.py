@@ -9,8 +9,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from org.models import CityPolicy, DeadlineKind, Milestone
-from projects.models import Project
+from projects.models import DeadlineKind, Milestone, Project, ProjectPolicy
 
 # The project fact that marks each milestone as reached.
 MILESTONE_FIELD = {
@@ -90,13 +89,13 @@ def next_deadline(project, policy):
 def rules_in_force(city):
     """The calendar of ``city`` in force today; an empty one when the city has no policy, so that
     callers holding it never look it up again."""
-    return CityPolicy.in_force(city) or CityPolicy()
+    return ProjectPolicy.in_force(city) or ProjectPolicy()
 
 
 def schedule_refresh(project, policy=None):
     """Recompute ``project.next_milestone`` / ``next_due_on`` in memory; the caller saves."""
     if policy is None:
-        policy = CityPolicy.in_force(project.city_id)
+        policy = ProjectPolicy.in_force(project.city_id)
     upcoming = next_deadline(project, policy)
     project.next_milestone = upcoming.milestone.value if upcoming else ""
     project.next_due_on = upcoming.due_on if upcoming else None
@@ -105,7 +104,7 @@ def schedule_refresh(project, policy=None):
 @transaction.atomic
 def schedules_recompute(*, city):
     """After the city's calendar changed: every project's next deadline again. Returns how many moved."""
-    policy = CityPolicy.in_force(city)
+    policy = ProjectPolicy.in_force(city)
     changed = []
     for project in Project.objects.filter(city=city).select_for_update().iterator(chunk_size=2000):
         before = (project.next_milestone, project.next_due_on)

@@ -1,12 +1,15 @@
-"""Models of projects: the compound registry and the catalogue of renovation content."""
+"""Models of projects: the compound registry, the item catalogue, projects with their items, progress,
+inspections and archive, and the projects' section of a city's policy."""
 
 from .archive import Attachment, ProjectPrerequisite
 from .catalogue import ItemCategory, RenovationItem
+from .policy import DeadlineKind, Milestone, Prerequisite, ProjectPolicy
 from .project import Project, ProjectCompound
 from .registry import EARLIEST_YEAR, Building, Compound
 from .work import Finding, Inspection, ProgressReport, ProjectItem
 
 __all__ = [
-    "EARLIEST_YEAR", "Attachment", "Building", "Compound", "Finding", "Inspection", "ItemCategory",
-    "ProgressReport", "Project", "ProjectCompound", "ProjectItem", "ProjectPrerequisite", "RenovationItem",
+    "EARLIEST_YEAR", "Attachment", "Building", "Compound", "DeadlineKind", "Finding", "Inspection", "ItemCategory",
+    "Milestone", "Prerequisite", "ProgressReport", "Project", "ProjectCompound", "ProjectItem", "ProjectPolicy",
+    "ProjectPrerequisite", "RenovationItem",
 ]  # fmt: skip

@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from core.models import BaseModel
 from core.scoping import RegionScope
 from core.validators import not_in_future
-from org.models import Prerequisite
 
+from .policy import Prerequisite
 from .project import Project
 from .work import ProgressReport
 

@@ -8,8 +8,9 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import BaseModel
 from core.scoping import RegionScope
-from org.models import Milestone, Region
+from org.models import Region
 
+from .policy import Milestone
 from .registry import Compound
 
 

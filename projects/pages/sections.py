@@ -5,14 +5,20 @@ says what the user may do there, asking the project's own yes/no questions."""
 from django.utils import timezone
 
 from core.permissions import can
-from org.models import CityPolicy
 from projects.archive import selectors as archive
 from projects.archive.forms import AttachmentForm, PrerequisiteForm
 from projects.lifecycle import selectors as lifecycle
 from projects.lifecycle.forms import transition_form
 from projects.lifecycle.schedule import deadlines
 from projects.lifecycle.transitions import blockers, next_transition, warnings_for
-from projects.models import Attachment, Inspection, ProgressReport, ProjectItem, ProjectPrerequisite
+from projects.models import (
+    Attachment,
+    Inspection,
+    ProgressReport,
+    ProjectItem,
+    ProjectPolicy,
+    ProjectPrerequisite,
+)
 from projects.works import selectors as works
 from projects.works.forms import FindingCloseForm
 
@@ -37,7 +43,7 @@ def project_page(user, project, step_form=None):
 def project_sections(user, project):
     """Deadlines, items, prerequisites, progress, inspections and the archive, each read in one or
     two queries, each shown only to whoever may see its records."""
-    policy = CityPolicy.in_force(project.city_id)
+    policy = ProjectPolicy.in_force(project.city_id)
     shows = {
         "items": can(user, "view", ProjectItem),
         "prerequisites": can(user, "view", ProjectPrerequisite),

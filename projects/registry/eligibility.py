@@ -3,8 +3,7 @@
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from org.models import CityPolicy
-from projects.models import Compound
+from projects.models import Compound, ProjectPolicy
 
 E = Compound.Eligibility
 
@@ -19,8 +18,9 @@ def built_in_time(year_built, policy):
 
 
 def policy_in_force(city):
-    """The city's policy in force today, whose rules judge its compounds (None: no policy yet)."""
-    return CityPolicy.in_force(city)
+    """The project rules of the city's policy in force today, which judge its compounds (None:
+    no policy yet)."""
+    return ProjectPolicy.in_force(city)
 
 
 def verdict(compound, policy):
@@ -42,8 +42,8 @@ def explanation(compound, policy):
     values = {
         "year": compound.year_built,
         "cutoff": policy.built_before.isoformat(),
-        "policy": policy.title,
-        "number": policy.document_number,
+        "policy": policy.policy.title,
+        "number": policy.policy.document_number,
     }
     sentences = {
         E.ELIGIBLE: _("Built in %(year)s, not later than the city's cutoff date %(cutoff)s: eligible."),
@@ -61,7 +61,7 @@ def explanation(compound, policy):
 
 def compounds_recompute_eligibility(*, city, policy=None):
     """Set every compound of ``city`` to its verdict under the policy in force; a few UPDATEs."""
-    policy = policy if policy is not None else CityPolicy.in_force(city)
+    policy = policy if policy is not None else ProjectPolicy.in_force(city)
     compounds = Compound.objects.filter(city=city)
     if policy is None:
         return compounds.update(eligibility=E.NO_POLICY)

@@ -1,12 +1,14 @@
-"""Background jobs of projects."""
+"""Background jobs of the registry: a changed city policy re-judges the city's compounds."""
 
 from django.utils.translation import gettext_lazy as _
 
-from core.jobs import job_kind
+from core.jobs import job_kind, job_start
 from org.models import Region
-from org.policy import ELIGIBILITY_RECOMPUTE_JOB
+from org.policy import register_policy_listener
 
 from .eligibility import compounds_recompute_eligibility
+
+ELIGIBILITY_RECOMPUTE_JOB = "eligibility_recompute"
 
 
 @job_kind(ELIGIBILITY_RECOMPUTE_JOB, _("Recomputing compound eligibility"))
@@ -15,3 +17,8 @@ def recompute_eligibility(job, report):
     report(10, city.name)
     changed = compounds_recompute_eligibility(city=city)
     return {"city": city.name, "compounds": changed}
+
+
+@register_policy_listener
+def eligibility_follows_the_policy(*, actor, city_id):
+    job_start(kind=ELIGIBILITY_RECOMPUTE_JOB, user=actor, params={"city": city_id})

@@ -5,11 +5,10 @@ from django.utils.translation import gettext_lazy as _
 
 from core.permissions import can
 from core.views import Column, ObjectDeleteView, ObjectDetailView, ObjectEditView, ObjectListView
-from org.models import CityPolicy
 from projects.models import Building, Compound, Project
 
 from . import services
-from .eligibility import explanation
+from .eligibility import explanation, policy_in_force
 from .filters import CompoundFilter
 from .forms import BuildingForm, CompoundForm
 from .selectors import compound_totals, compounds_for_list
@@ -73,7 +72,7 @@ class CompoundDetailView(ObjectDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         compound = self.object
-        policy = CityPolicy.in_force(compound.city)
+        policy = policy_in_force(compound.city)
         context.update(
             policy=policy,
             eligibility_explanation=explanation(compound, policy),

@@ -5,7 +5,6 @@ Many strings of the projects app may still be untranslated, so the selectors lea
 attributes and regexes that accept either language.
 """
 
-import datetime
 import io
 import re
 
@@ -31,15 +30,9 @@ def media_in_tmp(settings, tmp_path):
 
 @pytest.fixture
 def policy(world):
-    from org.models import CityPolicy
+    from tests.factories import city_policy
 
-    return CityPolicy.objects.create(
-        city=world.city,
-        title="淄博市深入推进城镇老旧小区改造实施方案",
-        document_number="淄政办字〔2020〕49号",
-        effective_from=datetime.date(2020, 5, 11),
-        built_before=datetime.date(2005, 12, 31),
-    )
+    return city_policy(world.city)
 
 
 def compound_row(code, name, year):

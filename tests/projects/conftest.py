@@ -37,14 +37,6 @@ def csv_bytes():
 
 @pytest.fixture
 def zibo_policy(world):
-    import datetime
+    from tests.factories import city_policy
 
-    from org.models import CityPolicy
-
-    return CityPolicy.objects.create(
-        city=world.city,
-        title="淄博市深入推进城镇老旧小区改造实施方案",
-        document_number="淄政办字〔2020〕49号",
-        effective_from=datetime.date(2020, 5, 11),
-        built_before=datetime.date(2005, 12, 31),
-    )
+    return city_policy(world.city)

@@ -6,12 +6,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from org.models import CityPolicy
 from org.policy import citypolicy_create, citypolicy_update
 from projects.models import Building, Compound
 from projects.registry.eligibility import explanation
 from projects.registry.services import building_create, compound_create, compound_delete, compound_update
-from tests.factories import compound_in
+from tests.factories import city_policy, compound_in
 
 
 def fields(world, **changes):
@@ -95,10 +94,7 @@ def test_building_numbers_are_unique_within_a_compound(world):
 
 @pytest.fixture
 def policy(world):
-    return CityPolicy.objects.create(
-        city=world.city, title="淄博市深入推进城镇老旧小区改造实施方案", document_number="淄政办字〔2020〕49号",
-        effective_from=datetime.date(2020, 5, 11), built_before=datetime.date(2000, 12, 31),
-    )  # fmt: skip
+    return city_policy(world.city, built_before=datetime.date(2000, 12, 31))
 
 
 def test_verdict_names_the_year_and_the_cutoff(world, policy):
@@ -125,8 +121,8 @@ def test_changing_the_policy_recomputes_every_verdict(world, policy, django_capt
     old = compound_in(world.community_b, year_built=1990, eligibility=Compound.Eligibility.ELIGIBLE)
     with django_capture_on_commit_callbacks(execute=True):
         citypolicy_update(
-            actor=world["city"], instance=policy, city=world.city, title=policy.title,
-            document_number="淄政办字〔2020〕49号", effective_from=policy.effective_from,
+            actor=world["city"], instance=policy.policy, city=world.city, title=policy.policy.title,
+            document_number="淄政办字〔2020〕49号", effective_from=policy.policy.effective_from,
             built_before=datetime.date(2005, 12, 31), exclude_shanty_town_areas=True,
             exclude_self_built_housing=True,
         )  # fmt: skip

@@ -19,7 +19,7 @@ from core.spreadsheets import write_csv, write_xlsx
 from projects.lifecycle.importers import ProjectImporter
 from projects.models import Project, ProjectItem, RenovationItem
 from projects.works.importers import ProjectItemImporter
-from tests.factories import compound_in, project_in, renovation_item
+from tests.factories import city_policy, compound_in, project_in, renovation_item
 
 PROJECT_HEADERS = [column.header for column in ProjectImporter.columns]
 ITEM_HEADERS = [column.header for column in ProjectItemImporter.columns]
@@ -272,10 +272,8 @@ def test_a_missing_column_leaves_its_field_as_it_is(world, compound_a):
 
 
 def test_the_plan_year_dates_the_deadlines(world, compound_a):
-    from org.models import CityPolicy
-
-    CityPolicy.objects.create(
-        city=world.city, title="实施方案", effective_from=datetime.date(2020, 1, 1),
+    city_policy(
+        world.city, title="实施方案", effective_from=datetime.date(2020, 1, 1),
         built_before=datetime.date(2005, 12, 31), deadlines={"survey": {"kind": "year_before", "value": 10}},
     )  # fmt: skip
     run(world["clerk_a"], projects_file(project_row("P-001", 计划年度=2027)), commit=True)

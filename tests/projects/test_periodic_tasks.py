@@ -7,18 +7,19 @@ import time
 from django.core.files.base import ContentFile
 
 from core.models import Job
-from org.models import CityPolicy
-from org.policy import ELIGIBILITY_RECOMPUTE_JOB, SCHEDULE_RECOMPUTE_JOB, policies_coming_into_force
+from org.policy import policies_coming_into_force
 from projects.archive.services import attachments_sweep_orphans
+from projects.lifecycle.jobs import SCHEDULE_RECOMPUTE_JOB
 from projects.models import Attachment
-from tests.factories import attachment_in, compound_in, project_in
+from projects.registry.jobs import ELIGIBILITY_RECOMPUTE_JOB
+from tests.factories import attachment_in, city_policy, compound_in, project_in
 
 
 def policy(world, effective_from):
-    return CityPolicy.objects.create(
-        city=world.city, title="淄博市城镇老旧小区改造实施方案", document_number="淄政办字〔2027〕1号",
+    return city_policy(
+        world.city, title="淄博市城镇老旧小区改造实施方案", document_number="淄政办字〔2027〕1号",
         effective_from=effective_from, built_before=datetime.date(2005, 12, 31),
-    )  # fmt: skip
+    ).policy  # fmt: skip
 
 
 def test_a_policy_taking_effect_today_starts_both_recomputations_of_its_city(

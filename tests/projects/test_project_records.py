@@ -16,7 +16,6 @@ from django.utils import timezone, translation
 
 from core.models import AuditEntry
 from core.uploads import upload_check
-from org.models import CityPolicy, Prerequisite
 from projects.archive.selectors import archive_missing, prerequisite_checklist, prerequisites_missing
 from projects.archive.services import (
     attachment_delete,
@@ -25,9 +24,26 @@ from projects.archive.services import (
     prerequisite_record,
 )
 from projects.lifecycle.services import project_transition
-from projects.models import Attachment, Finding, Inspection, ProgressReport, Project, ProjectPrerequisite
+from projects.models import (
+    Attachment,
+    Finding,
+    Inspection,
+    Prerequisite,
+    ProgressReport,
+    Project,
+    ProjectPolicy,
+    ProjectPrerequisite,
+)
 from projects.works.services import finding_close, inspection_create, progress_report_create
-from tests.factories import PDF_BYTES, attachment_in, compound_in, finding_in, project_in, renovation_item
+from tests.factories import (
+    PDF_BYTES,
+    attachment_in,
+    city_policy,
+    compound_in,
+    finding_in,
+    project_in,
+    renovation_item,
+)
 from tests.helpers import queries_of
 from tests.projects.test_project_items import add_items, row
 
@@ -361,8 +377,8 @@ XIANNING = [p.value for p in Prerequisite]
 
 @pytest.fixture
 def xianning(world):
-    return CityPolicy.objects.create(
-        city=world.city, title="咸宁市城镇老旧小区改造“六个前置”工作机制", document_number="咸政办发〔2021〕12号",
+    return city_policy(
+        world.city, title="咸宁市城镇老旧小区改造“六个前置”工作机制", document_number="咸政办发〔2021〕12号",
         effective_from=datetime.date(2021, 1, 1), built_before=datetime.date(2000, 12, 31),
         prerequisites=XIANNING, prerequisites_block_plan=True,
     )  # fmt: skip
@@ -419,7 +435,7 @@ def test_the_project_page_names_the_unmet_prerequisites_under_the_declare_step(
 
 
 def test_a_checklist_that_does_not_block_the_plan_lets_the_project_be_declared(world, xianning, declaring):
-    CityPolicy.objects.filter(pk=xianning.pk).update(prerequisites_block_plan=False)
+    ProjectPolicy.objects.filter(pk=xianning.pk).update(prerequisites_block_plan=False)
     assert len(prerequisites_missing(declaring)) == 6
     assert prerequisites_missing(declaring, blocking_only=True) == []
     project = project_transition(
@@ -429,7 +445,7 @@ def test_a_checklist_that_does_not_block_the_plan_lets_the_project_be_declared(w
 
 
 def test_the_checklist_follows_the_citys_order_and_shows_what_is_met(world, xianning, declaring):
-    CityPolicy.objects.filter(pk=xianning.pk).update(prerequisites=["contribution", "party_organisation"])
+    ProjectPolicy.objects.filter(pk=xianning.pk).update(prerequisites=["contribution", "party_organisation"])
     met = prerequisite_record(
         actor=world["clerk_a"], project=declaring, kind="party_organisation", note="已成立"
     )

@@ -8,11 +8,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from org.models import CityPolicy, Milestone
 from projects.lifecycle.schedule import deadlines, next_deadline, schedule_refresh, schedules_recompute
 from projects.lifecycle.services import project_create, project_transition, project_update
-from projects.models import Project
-from tests.factories import compound_in, finding_in, project_in
+from projects.models import Milestone, Project, ProjectPolicy
+from tests.factories import city_policy, compound_in, finding_in, project_in
 
 S = Project.Stage
 M = Milestone
@@ -32,8 +31,8 @@ def this_year():
 
 
 def calendar(rules):
-    """A policy holding only a calendar, for reading deadlines without the database."""
-    return CityPolicy(deadlines=rules)
+    """Project rules holding only a calendar, for reading deadlines without the database."""
+    return ProjectPolicy(deadlines=rules)
 
 
 def dates(project, rules):
@@ -42,8 +41,8 @@ def dates(project, rules):
 
 @pytest.fixture
 def mangshi(world):
-    return CityPolicy.objects.create(
-        city=world.city, title="芒市城镇老旧小区改造工作实施方案", document_number="芒政办发〔2021〕35号",
+    return city_policy(
+        world.city, title="芒市城镇老旧小区改造工作实施方案", document_number="芒政办发〔2021〕35号",
         effective_from=datetime.date(2021, 1, 1), built_before=datetime.date(2000, 12, 31), deadlines=MANGSHI,
     )  # fmt: skip
 

@@ -19,6 +19,7 @@ from projects.models import (
     Project,
     ProjectCompound,
     ProjectItem,
+    ProjectPolicy,
 )
 
 
@@ -62,6 +63,7 @@ def test_district_scale_is_one_district_with_its_bureaus_and_a_policy(db):
         Organisation.Kind.STREET_OFFICE,
     } <= kinds
     assert CityPolicy.objects.filter(city__in=regions).count() == 1
+    assert ProjectPolicy.objects.filter(policy__city__in=regions).count() == 1
 
 
 def test_some_compounds_are_ineligible_and_every_verdict_follows_the_policy(db):
@@ -69,7 +71,7 @@ def test_some_compounds_are_ineligible_and_every_verdict_follows_the_policy(db):
 
     generate("--seed", "3")
     compounds = list(synthetic_compounds().select_related("city"))
-    policy = CityPolicy.in_force(compounds[0].city)
+    policy = ProjectPolicy.in_force(compounds[0].city)
     assert all(c.eligibility == verdict(c, policy) for c in compounds)
     eligible = sum(c.is_eligible for c in compounds)
     assert 0.6 * len(compounds) < eligible < len(compounds)
@@ -129,8 +131,8 @@ def test_seed_demo_gives_zibo_about_three_hundred_compounds_and_its_policy(db):
         == Region.objects.filter(path__startswith="370000/370300/", level=Region.Level.COMMUNITY).count()
     )
     assert Building.objects.filter(compound__in=compounds).exists()
-    policy = CityPolicy.objects.get(city__code="370300")
-    assert policy.document_number == "淄政办字〔2020〕49号"
+    policy = ProjectPolicy.objects.get(policy__city__code="370300")
+    assert policy.policy.document_number == "淄政办字〔2020〕49号"
     assert policy.built_before.isoformat() == "2005-12-31"
     assert policy.exclude_shanty_town_areas and policy.exclude_self_built_housing
 
@@ -148,12 +150,14 @@ def test_seed_demo_twice_changes_no_compound(db):
         list(Compound.objects.order_by("code").values_list("code", "name", "household_count")),
         Building.objects.count(),
         CityPolicy.objects.count(),
+        ProjectPolicy.objects.count(),
     )
     seed_demo()
     after = (
         list(Compound.objects.order_by("code").values_list("code", "name", "household_count")),
         Building.objects.count(),
         CityPolicy.objects.count(),
+        ProjectPolicy.objects.count(),
     )
     assert after == before
 
@@ -286,7 +290,7 @@ def test_the_city_calendar_makes_some_projects_overdue_and_the_list_flags_them(d
 
     generate("--seed", "3")
     city = Region.objects.get(path__startswith="379900/", level=Region.Level.CITY)
-    policy = CityPolicy.in_force(city)
+    policy = ProjectPolicy.in_force(city)
     assert policy.deadlines["survey"] == {"kind": "year_before", "value": 10}
     assert policy.deadlines["handover"] == {"kind": "months_after", "value": 3}
     projects = synthetic_projects()
