@@ -257,6 +257,10 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # --- Spreadsheet imports --------------------------------------------------------------------------
+# django-import-export (reference data in the admin): one transaction per file, so a refused row
+# saves nothing; who may import or export is the admin's own add/change/view permission.
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_MB", default=20) * 1024 * 1024
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=50000)
 # Files with more rows than this are checked and committed by a background job with a progress bar.

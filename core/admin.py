@@ -6,6 +6,8 @@ from django.db import transaction
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportExportMixin
+from import_export.formats.base_formats import CSV, XLSX
 
 from .audit import audit_record, changes_between, model_snapshot
 from .models import AuditEntry, Job
@@ -104,6 +106,20 @@ class ServiceAdminMixin:
                     self.delete_model(request, obj)
             except ValidationError as error:
                 self.message_user(request, f"{obj}：{'；'.join(error.messages)}", messages.ERROR)
+
+
+class ReferenceImportExportMixin(ImportExportMixin):
+    """Import and export of reference data in the admin (django-import-export, with its preview):
+    importing needs the model's add and change permissions, exporting its view permission; rows are
+    saved by the resource through the app's services (core.resources)."""
+
+    formats = (XLSX, CSV)  # what the bureaus' spreadsheet programs write
+
+    def has_import_permission(self, request):
+        return self.has_add_permission(request) and self.has_change_permission(request)
+
+    def has_export_permission(self, request):
+        return self.has_view_permission(request)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -5,9 +5,10 @@ from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 from guardian.admin import GuardedModelAdmin
 
-from core.admin import AuditedAdminMixin, ServiceAdminMixin
+from core.admin import AuditedAdminMixin, ReferenceImportExportMixin, ServiceAdminMixin
 
 from .models import CityPolicy, Organisation, Region, User
+from .resources import OrganisationResource, RegionResource
 from .roles import role_label
 from .services import (
     organisation_create,
@@ -20,7 +21,7 @@ from .services import (
 
 
 @admin.register(Region)
-class RegionAdmin(ServiceAdminMixin, GuardedModelAdmin):
+class RegionAdmin(ServiceAdminMixin, ReferenceImportExportMixin, GuardedModelAdmin):
     """Regions, written through org.services (a changed code moves the whole subtree); the "object
     permissions" page grants a user extra regions to work in."""
 
@@ -31,12 +32,14 @@ class RegionAdmin(ServiceAdminMixin, GuardedModelAdmin):
     readonly_fields = ("path",)
     services = (region_create, region_update, region_delete)
     service_fields = ("code", "name", "level", "parent")
+    resource_classes = (RegionResource,)
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(ServiceAdminMixin, admin.ModelAdmin):
+class OrganisationAdmin(ServiceAdminMixin, ReferenceImportExportMixin, admin.ModelAdmin):
     services = (organisation_create, organisation_update, organisation_delete)
     service_fields = ("name", "short_name", "kind", "region")
+    resource_classes = (OrganisationResource,)
     list_display = ("name", "short_name", "kind", "region")
     list_filter = ("kind",)
     search_fields = ("name", "short_name")

@@ -63,6 +63,11 @@ def needs_chromium():
 
 
 @pytest.fixture
+def needs_soffice():
+    require_service(shutil.which("soffice"), "needs LibreOffice: apt-get install libreoffice-calc-nogui")
+
+
+@pytest.fixture
 def needs_poppler():
     require_service(shutil.which("pdftotext"), "needs poppler-utils: apt-get install poppler-utils")
 

@@ -1,19 +1,12 @@
 """The form of the item catalogue."""
 
-from django import forms
-
+from core.forms import ServiceModelForm
 from projects.models import RenovationItem
 
-from .services import ITEM_FIELDS
+from .services import RENOVATION_ITEM_FIELDS
 
 
-class RenovationItemForm(forms.ModelForm):
+class RenovationItemForm(ServiceModelForm):
     class Meta:
         model = RenovationItem
-        fields = ITEM_FIELDS
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-
-    def _post_clean(self):
-        pass
+        fields = RENOVATION_ITEM_FIELDS

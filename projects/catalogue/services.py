@@ -13,7 +13,7 @@ from projects.models import RenovationItem
 CATALOGUE_FIXTURE = settings.BASE_DIR / "fixtures" / "renovation_items.json"
 # The category whose items must all be done where needed (基础类, 应改尽改).
 BASIC_CATEGORY = "basic"
-ITEM_FIELDS = (
+RENOVATION_ITEM_FIELDS = (
     "category",
     "code",
     "name",
@@ -55,11 +55,11 @@ def catalogue_load(category_model, item_model, path=CATALOGUE_FIXTURE):
 
 
 def renovationitem_create(*, actor, **fields):
-    return instance_create(actor=actor, model=RenovationItem, fields=fields, editable=ITEM_FIELDS)
+    return instance_create(actor=actor, model=RenovationItem, fields=fields, editable=RENOVATION_ITEM_FIELDS)
 
 
 def renovationitem_update(*, actor, instance, **fields):
-    return instance_update(actor=actor, instance=instance, fields=fields, editable=ITEM_FIELDS)
+    return instance_update(actor=actor, instance=instance, fields=fields, editable=RENOVATION_ITEM_FIELDS)
 
 
 @transaction.atomic

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import ServiceModelForm
 from projects.models import Compound, Project
 
 from .services import PROJECT_EDITABLE
@@ -13,7 +14,7 @@ class CompoundChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj.name}（{obj.community.parent.name} {obj.community.name}）"
 
 
-class ProjectForm(forms.ModelForm):
+class ProjectForm(ServiceModelForm):
     compounds = CompoundChoiceField(
         label=_("compounds"),
         queryset=Compound.objects.none(),
@@ -29,7 +30,7 @@ class ProjectForm(forms.ModelForm):
         }
 
     def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, user=user, **kwargs)
         self.fields["compounds"].queryset = (
             Compound.objects.restrict(user)
             .select_related("community__parent")
@@ -37,9 +38,6 @@ class ProjectForm(forms.ModelForm):
         )
         if self.instance.pk:
             self.initial["compounds"] = list(self.instance.compounds.values_list("pk", flat=True))
-
-    def _post_clean(self):
-        pass
 
 
 def transition_form(transition, data=None):

@@ -2,10 +2,11 @@
 
 from django import forms
 
+from core.forms import ServiceModelForm
 from org.models import Region
 from projects.models import Building, Compound
 
-from .services import COMPOUND_EDITABLE
+from .services import BUILDING_EDITABLE, COMPOUND_EDITABLE
 
 
 class CommunityChoiceField(forms.ModelChoiceField):
@@ -13,7 +14,7 @@ class CommunityChoiceField(forms.ModelChoiceField):
         return f"{obj.parent.parent.name} / {obj.parent.name} / {obj.name}"
 
 
-class CompoundForm(forms.ModelForm):
+class CompoundForm(ServiceModelForm):
     class Meta:
         model = Compound
         fields = COMPOUND_EDITABLE
@@ -21,24 +22,15 @@ class CompoundForm(forms.ModelForm):
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, user=user, **kwargs)
         self.fields["community"].queryset = (
             Region.objects.restrict(user)
             .filter(level=Region.Level.COMMUNITY)
             .select_related("parent__parent")
         )
 
-    def _post_clean(self):
-        pass  # the service runs full_clean() with the derived city and verdict
 
-
-class BuildingForm(forms.ModelForm):
+class BuildingForm(ServiceModelForm):
     class Meta:
         model = Building
-        fields = ("number", "storeys", "units", "household_count", "year_built", "has_lift")
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-
-    def _post_clean(self):
-        pass
+        fields = BUILDING_EDITABLE

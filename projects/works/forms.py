@@ -5,10 +5,11 @@ from django.forms import formset_factory, modelformset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import ServiceModelForm
 from projects.catalogue.services import BASIC_CATEGORY
 from projects.models import Finding, ProjectItem, RenovationItem
 
-from .services import ITEM_FIELDS
+from .services import PROJECT_ITEM_FIELDS
 
 DATE = {"type": "date"}
 
@@ -35,14 +36,14 @@ def item_choices(items):
     return [("", "---------"), *groups.items()]
 
 
-class ProjectItemForm(forms.ModelForm):
+class ProjectItemForm(ServiceModelForm):
     class Meta:
         model = ProjectItem
-        fields = ITEM_FIELDS
+        fields = PROJECT_ITEM_FIELDS
         widgets = {"note": forms.TextInput(attrs={"placeholder": _("note")})}
 
     def __init__(self, *args, items, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, **kwargs)  # the service checks the whole grid at once
         self.fields["item"].queryset = RenovationItem.objects.filter(pk__in=[i.pk for i in items])
         self.fields["item"].choices = item_choices(items)
         self.fields["item"].widget = ItemSelect(items=items, choices=self.fields["item"].choices)
@@ -50,9 +51,6 @@ class ProjectItemForm(forms.ModelForm):
         self.fields["payer"].choices = [("", _("item default")), *RenovationItem.Payer.choices]
         for name in ("quantity", "estimated_cost", "bid_price", "actual_cost", "progress"):
             self.fields[name].widget.attrs.update({"inputmode": "decimal", "class": "text-end"})
-
-    def _post_clean(self):
-        pass  # the service checks the whole grid at once
 
 
 ProjectItemFormSet = modelformset_factory(ProjectItem, form=ProjectItemForm, extra=3, can_delete=True)
@@ -87,7 +85,7 @@ class ProgressReportForm(forms.Form):
         label=_("photos"), required=False, help_text=_("JPEG or PNG; several at once.")
     )
 
-    def __init__(self, *args, user=None, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.initial.setdefault("reported_on", timezone.localdate().isoformat())
 

@@ -14,7 +14,16 @@ from projects.models import Attachment, Finding, Inspection, ProgressReport, Pro
 
 from . import rules
 
-ITEM_FIELDS = ("item", "quantity", "estimated_cost", "bid_price", "actual_cost", "progress", "payer", "note")
+PROJECT_ITEM_FIELDS = (
+    "item",
+    "quantity",
+    "estimated_cost",
+    "bid_price",
+    "actual_cost",
+    "progress",
+    "payer",
+    "note",
+)
 ITEM_DEFAULTS = {"progress": 0, "payer": "", "note": ""}  # for a row that leaves them out
 
 
@@ -24,7 +33,7 @@ def _row_error(number, message):
 
 @transaction.atomic
 def project_items_save(*, actor, project, rows):
-    """Save the item grid at once: ``rows`` are dicts of ITEM_FIELDS, with ``id`` for an existing
+    """Save the item grid at once: ``rows`` are dicts of PROJECT_ITEM_FIELDS, with ``id`` for an existing
     row and ``delete`` to remove one. Any refused row refuses the whole grid, naming the row."""
     project = project_locked(actor, project, "projects.change_projectitem")
     rules.check_items_open(project)
@@ -65,7 +74,7 @@ def project_items_save(*, actor, project, rows):
             continue
         before = model_snapshot(row) if row is not None else None
         row = row or ProjectItem(project=project)
-        for name in ITEM_FIELDS:
+        for name in PROJECT_ITEM_FIELDS:
             setattr(row, name, data.get(name, ITEM_DEFAULTS.get(name)))
         row.note = row.note or ""
         row.progress = row.progress if row.progress is not None else 0
