@@ -11,7 +11,6 @@ import sys
 import threading
 import time
 import uuid
-from dataclasses import dataclass
 
 import pytest
 from django.conf import settings
@@ -72,31 +71,21 @@ def needs_poppler():
     require_service(shutil.which("pdftotext"), "needs poppler-utils: apt-get install poppler-utils")
 
 
-@dataclass
-class World:
-    """The demo city's regions and organisations, plus the personas that act in it."""
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test world (the demo city's regions and organisations, and the personas) is built once,
+    right after the test database; each test rolls back what it adds on top of it."""
+    from tests.factories import build_world
 
-    city: object
-    district_a: object  # 张店区
-    district_b: object  # 淄川区
-    street_a: object  # 车站街道 (张店区)
-    street_b: object  # 公园街道 (张店区)
-    community_a: object  # 华光路社区 (车站街道)
-    community_b: object  # 公园社区 (公园街道)
-    personas: dict
-
-    def __getitem__(self, name):
-        return self.personas[name]
-
-
-PERSONAS = ("anonymous", "clerk_a", "clerk_b", "district", "city", "finance", "leader", "auditor", "sysadmin")
+    with django_db_blocker.unblock():
+        build_world()
 
 
 @pytest.fixture
 def world(db):
-    from tests.factories import build_world
+    from tests.factories import load_world
 
-    return build_world()
+    return load_world()
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 """Small factories. The region tree is the demo fixture's, so tests and the demo agree."""
 
 import datetime
+from dataclasses import dataclass
 from itertools import count
 
 from django.contrib.auth.models import Group
@@ -29,39 +30,70 @@ def region(name, parent=None):
     return queryset.get()
 
 
+@dataclass
+class World:
+    """The demo city's regions and organisations, plus the personas that act in it."""
+
+    city: object
+    district_a: object  # 张店区
+    district_b: object  # 淄川区
+    street_a: object  # 车站街道 (张店区)
+    street_b: object  # 公园街道 (张店区)
+    community_a: object  # 华光路社区 (车站街道)
+    community_b: object  # 公园社区 (公园街道)
+    personas: dict
+
+    def __getitem__(self, name):
+        return self.personas[name]
+
+
+PERSONAS = ("anonymous", "clerk_a", "clerk_b", "district", "city", "finance", "leader", "auditor", "sysadmin")
+# persona → (organisation, roles, extra fields)
+PERSONA_ACCOUNTS = {
+    "clerk_a": ("张店区车站街道办事处", (STREET_CLERK,), {"last_name": "张", "first_name": "丽"}),
+    "clerk_b": ("张店区公园街道办事处", (STREET_CLERK,), {}),
+    "district": ("张店区住房和城乡建设局", (DISTRICT_STAFF,), {}),
+    "city": ("淄博市住房和城乡建设局", (CITY_STAFF,), {}),
+    "finance": ("淄博市财政局", (DEPT_REVIEWER,), {}),
+    "leader": ("淄博市城镇老旧小区改造工作领导小组", (LEADER,), {}),
+    "auditor": ("淄博市审计局", (AUDITOR,), {}),
+    "sysadmin": ("淄博市住房和城乡建设局", (SYSADMIN,), {"is_staff": True}),
+}
+CITY_CODE = "370300"
+
+
 def build_world():
-    from tests.conftest import World
-
-    city = build_regions(load_fixture())
-    district_a = region("张店区")
-    street_a = region("车站街道", district_a)
-    street_b = region("公园街道", district_a)
-
-    def org(name):
-        return Organisation.objects.get(name=name)
-
-    personas = {
-        "anonymous": None,
-        "clerk_a": make_user(
-            "clerk_a", org("张店区车站街道办事处"), STREET_CLERK, last_name="张", first_name="丽"
-        ),
-        "clerk_b": make_user("clerk_b", org("张店区公园街道办事处"), STREET_CLERK),
-        "district": make_user("district", org("张店区住房和城乡建设局"), DISTRICT_STAFF),
-        "city": make_user("city", org("淄博市住房和城乡建设局"), CITY_STAFF),
-        "finance": make_user("finance", org("淄博市财政局"), DEPT_REVIEWER),
-        "leader": make_user("leader", org("淄博市城镇老旧小区改造工作领导小组"), LEADER),
-        "auditor": make_user("auditor", org("淄博市审计局"), AUDITOR),
-        "sysadmin": make_user("sysadmin", org("淄博市住房和城乡建设局"), SYSADMIN, is_staff=True),
+    """The demo city's region tree and the personas' accounts, saved (once per test session)."""
+    build_regions(load_fixture())
+    organisations = {
+        o.name: o for o in Organisation.objects.filter(name__in={a[0] for a in PERSONA_ACCOUNTS.values()})
     }
+    for username, (organisation, roles, fields) in PERSONA_ACCOUNTS.items():
+        make_user(username, organisations[organisation], *roles, **fields)
+
+
+def load_world():
+    """The world as saved, read afresh for each test (users carry per-request caches of their
+    permissions and scope, which must not leak from one test to the next). A transactional test
+    empties the database when it ends; the next one to ask builds the world again."""
+    if not Region.objects.filter(code=CITY_CODE).exists():
+        build_world()
+    regions = {
+        (r.name, r.parent.name if r.parent else None): r
+        for r in Region.objects.filter(
+            name__in=("淄博市", "张店区", "淄川区", "车站街道", "公园街道", "华光路社区", "公园社区")
+        ).select_related("parent")
+    }
+    users = {u.username: u for u in User.objects.filter(username__in=PERSONA_ACCOUNTS)}
     return World(
-        city=city,
-        district_a=district_a,
-        district_b=region("淄川区"),
-        street_a=street_a,
-        street_b=street_b,
-        community_a=region("华光路社区", street_a),
-        community_b=region("公园社区", street_b),
-        personas=personas,
+        city=regions[("淄博市", "山东省")],
+        district_a=regions[("张店区", "淄博市")],
+        district_b=regions[("淄川区", "淄博市")],
+        street_a=regions[("车站街道", "张店区")],
+        street_b=regions[("公园街道", "张店区")],
+        community_a=regions[("华光路社区", "车站街道")],
+        community_b=regions[("公园社区", "公园街道")],
+        personas={"anonymous": None, **{name: users[name] for name in PERSONA_ACCOUNTS}},
     )
 
 

@@ -11,8 +11,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from core.models import Job
 from projects.models import Building
-from tests.conftest import PERSONAS
 from tests.factories import (
+    PERSONAS,
     attachment_in,
     city_policy,
     compound_in,
