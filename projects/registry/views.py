@@ -3,6 +3,7 @@
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
+from core.imports import importer_allowed
 from core.permissions import can
 from core.views import Column, ObjectDeleteView, ObjectDetailView, ObjectEditView, ObjectListView
 from projects.models import Building, Compound, Project
@@ -50,9 +51,7 @@ class CompoundListView(ObjectListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["totals"] = self.totals
-        context["can_import"] = can(self.request.user, "add", Compound) and can(
-            self.request.user, "change", Compound
-        )
+        context["can_import"] = importer_allowed(self.request.user, self.export_kind)
         return context
 
 
