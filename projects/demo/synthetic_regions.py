@@ -229,6 +229,7 @@ def _build_policies(tree, rng):
     """One policy per city and its project rules; returns the rules (each knows its policy)."""
     policies, rules = [], []
     for city in tree.cities:
+        cutoff = rng.choice((date(2000, 12, 31), date(2005, 12, 31)))  # drawn first: a seed's data stays
         policy = CityPolicy(
             city=city,
             title=f"{city.name}城镇老旧小区改造实施方案",
@@ -239,7 +240,7 @@ def _build_policies(tree, rng):
         rules.append(
             ProjectPolicy(
                 policy=policy,
-                built_before=rng.choice((date(2000, 12, 31), date(2005, 12, 31))),
+                built_before=cutoff,
                 exclude_shanty_town_areas=True,
                 exclude_self_built_housing=True,
                 deadlines=CALENDAR,
