@@ -4,15 +4,13 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
 from core.imports import importer_allowed
-from core.permissions import can
 from core.views import Column, ObjectDeleteView, ObjectDetailView, ObjectEditView, ObjectListView
-from projects.models import Building, Compound, Project
+from projects.models import Building, Compound
 
 from . import services
-from .eligibility import explanation, policy_in_force
 from .filters import CompoundFilter
 from .forms import BuildingForm, CompoundForm
-from .selectors import compound_totals, compounds_for_list
+from .selectors import compound_sections, compound_totals, compounds_for_list
 
 
 class CompoundListView(ObjectListView):
@@ -70,19 +68,7 @@ class CompoundDetailView(ObjectDetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        compound = self.object
-        policy = policy_in_force(compound.city)
-        context.update(
-            policy=policy,
-            eligibility_explanation=explanation(compound, policy),
-            buildings=Building.objects.restrict(self.request.user).filter(compound=compound),
-            can_change_buildings=can(self.request.user, "change", Building),
-            can_add_buildings=can(self.request.user, "add", Building),
-            can_delete_buildings=can(self.request.user, "delete", Building),
-            projects=Project.objects.restrict(self.request.user)
-            .filter(compounds=compound)
-            .select_related("region"),
-        )
+        context.update(compound_sections(self.request.user, self.object))
         return context
 
 
