@@ -42,6 +42,10 @@ def main():
         warnings.append("Browser tests are skipped without Chromium: apt-get install chromium")
     if not shutil.which("pdftotext"):
         warnings.append("PDF text tests are skipped without poppler: apt-get install poppler-utils")
+    if not shutil.which("soffice"):
+        warnings.append(
+            "Spreadsheet re-save tests are skipped without LibreOffice: apt-get install libreoffice-calc-nogui"
+        )
     for message in warnings:
         print(f"{YELLOW}[preflight] missing: {message}{END}", file=sys.stderr)
     for message in errors:
