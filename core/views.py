@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, connection, transaction
 from django.db.models import ProtectedError
 from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -130,7 +130,7 @@ class ObjectListView(RestrictedViewMixin, ListView):
             self.filterset = self.filterset_class(self.request.GET, queryset=queryset, request=self.request)
             queryset = self.filterset.qs
         sort = self.request.GET.get("sort", "")
-        if sort.lstrip("-") in self.sort_keys():
+        if sort.removeprefix("-") in self.sort_keys():  # one minus at most: "--name" is junk
             queryset = queryset.order_by(sort, "pk")
         elif self.sort_default:
             queryset = queryset.order_by(self.sort_default, "pk")
@@ -203,14 +203,22 @@ class ObjectEditView(RestrictedViewMixin, FormView):
     def form_valid(self, form):
         instance = self.get_object()
         try:
-            if instance is None:
-                obj = type(self).create_service(
-                    actor=self.request.user, **self.service_kwargs(), **form.cleaned_data
-                )
-            else:
-                obj = type(self).update_service(
-                    actor=self.request.user, instance=instance, **form.cleaned_data
-                )
+            with transaction.atomic():
+                # type(self): a function kept on the class must not be bound as a method.
+                if instance is None:
+                    obj = type(self).create_service(
+                        actor=self.request.user, **self.service_kwargs(), **form.cleaned_data
+                    )
+                else:
+                    obj = type(self).update_service(
+                        actor=self.request.user, instance=instance, **form.cleaned_data
+                    )
+                # Whatever the service checked, the saved object must be one the user may see:
+                # a write never puts a row out of its author's reach.
+                if not self.model.objects.restrict(self.request.user).filter(pk=obj.pk).exists():
+                    raise ValidationError(
+                        _("Saved like this it would lie outside your area; nothing was saved.")
+                    )
         except ValidationError as error:
             add_service_errors(form, error)
             return self.form_invalid(form)

@@ -139,3 +139,31 @@ def test_rules_in_force_belong_to_the_newest_policy(world):
     )
     assert ProjectPolicy.in_force(world.city) == new
     assert ProjectPolicy.in_force(world.city, on=datetime.date(2022, 1, 1)) == old
+
+
+def test_an_edit_that_would_put_the_object_out_of_its_authors_reach_is_refused_and_undone(
+    world, client_for, monkeypatch
+):
+    """Defence in depth: whatever a service lets through, the generic edit view checks the saved
+    object is still one the user may see, and rolls the save back if not."""
+    from projects.registry import views
+
+    compound = compound_in(world.community_a, name="原名小区")
+    real_update = views.services.compound_update
+
+    def careless_update(*, actor, instance, **fields):
+        saved = real_update(actor=actor, instance=instance, **fields)
+        Compound.objects.filter(pk=saved.pk).update(community=world.community_b)  # a bug's doing
+        return saved
+
+    monkeypatch.setattr(views.CompoundEditView, "update_service", careless_update)
+    data = {
+        "community": world.community_a.pk, "code": compound.code, "name": "新名小区", "year_built": 1995,
+        "floor_area": "12000", "building_count": 4, "household_count": 120, "property_management": "none",
+        "origin": "other", "pool": "reserve",
+    }  # fmt: skip
+    response = client_for("clerk_a").post(f"/projects/compounds/{compound.pk}/edit/", data)
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors()
+    compound.refresh_from_db()
+    assert (compound.name, compound.community) == ("原名小区", world.community_a)
