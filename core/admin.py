@@ -1,15 +1,24 @@
 """Administration of core's models, and a mixin that audits every change made in the admin."""
 
+from celery.schedules import crontab
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import transaction
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_celery_beat.admin import CrontabScheduleAdmin, PeriodicTaskAdmin, PeriodicTaskForm
+from django_celery_beat.models import CrontabSchedule, PeriodicTask
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
+from import_export.forms import SelectableFieldsExportForm
 
 from .audit import audit_record, changes_between, model_snapshot
+from .http import content_disposition
 from .models import AuditEntry, Job
 
 admin.site.site_header = _("Old compound renovation portal — administration")
@@ -108,18 +117,63 @@ class ServiceAdminMixin:
                 self.message_user(request, f"{obj}：{'；'.join(error.messages)}", messages.ERROR)
 
 
+class ColumnExportForm(SelectableFieldsExportForm):
+    """The export form names each column as the file will: 区划代码, not "Code (区划代码)"."""
+
+    def _get_field_label(self, resource, field_name):
+        field = resource.fields.get(field_name)
+        return field.column_name if field else field_name
+
+
 class ReferenceImportExportMixin(ImportExportMixin):
     """Import and export of reference data in the admin (django-import-export, with its preview):
     importing needs the model's add and change permissions, exporting its view permission; rows are
     saved by the resource through the app's services (core.resources)."""
 
     formats = (XLSX, CSV)  # what the bureaus' spreadsheet programs write
+    export_form_class = ColumnExportForm
+
+    def get_export_filename(self, request, queryset, file_format):
+        stamp = timezone.localdate().strftime("%Y%m%d")
+        return f"{self.model._meta.verbose_name_plural}-{stamp}.{file_format.get_extension()}"
+
+    def _do_file_export(self, file_format, request, queryset, export_form=None):
+        response = super()._do_file_export(file_format, request, queryset, export_form)
+        # django-import-export writes the name as plain text, which a Chinese name cannot be.
+        response["Content-Disposition"] = content_disposition(
+            self.get_export_filename(request, queryset, file_format)
+        )
+        return response
 
     def has_import_permission(self, request):
         return self.has_add_permission(request) and self.has_change_permission(request)
 
     def has_export_permission(self, request):
         return self.has_view_permission(request)
+
+
+class CheckedAutocompleteSelect(AutocompleteSelect):
+    """Django's autocomplete widget looks the chosen row up to show it again. A refused form shows
+    what was sent, and a value that is no id at all ("abc") made that lookup crash (500)."""
+
+    def optgroups(self, name, value, attr=None):
+        def is_id(candidate):
+            try:
+                self.field.target_field.to_python(candidate)
+            except ValidationError:
+                return False
+            return True
+
+        return super().optgroups(name, [v for v in value if is_id(v)], attr)
+
+
+class CheckedAutocompleteMixin:
+    """``autocomplete_fields`` with CheckedAutocompleteSelect instead of Django's widget."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = CheckedAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -145,3 +199,45 @@ class AuditEntryAdmin(ReadOnlyAdmin):
 class JobAdmin(ReadOnlyAdmin):
     list_display = ("id", "kind", "status", "progress", "created_by", "created_at", "finished_at")
     list_filter = ("status", "kind")
+
+
+# --- django-celery-beat's pages (superusers only), with two of its forms made to refuse junk -------
+
+# Django's own "Enter a valid value.", which Django's catalogue translates.
+INVALID = RegexValidator.message
+
+
+class CheckedPeriodicTaskForm(PeriodicTaskForm):
+    def clean(self):
+        if "task" not in self.cleaned_data and not self.cleaned_data.get("regtask"):
+            return self.cleaned_data  # the task's own error says why; the form's clean() would crash
+        return super().clean()
+
+
+class CheckedCrontabScheduleForm(forms.ModelForm):
+    """Each field must be one Celery can read: the model's validators let "-5" through, and the
+    page, which shows the schedule in words, then crashed on it."""
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in ("minute", "hour", "day_of_month", "month_of_year", "day_of_week"):
+            if cleaned.get(name):
+                try:
+                    crontab(**{name: cleaned[name]})
+                except Exception:  # Celery's parser fails in several ways (ParseException, KeyError, ...)
+                    self.add_error(name, ValidationError(INVALID, code="invalid"))
+        return cleaned
+
+
+admin.site.unregister(PeriodicTask)
+admin.site.unregister(CrontabSchedule)
+
+
+@admin.register(PeriodicTask)
+class CheckedPeriodicTaskAdmin(PeriodicTaskAdmin):
+    form = CheckedPeriodicTaskForm
+
+
+@admin.register(CrontabSchedule)
+class CheckedCrontabScheduleAdmin(CrontabScheduleAdmin):
+    form = CheckedCrontabScheduleForm

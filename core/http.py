@@ -21,8 +21,13 @@ def client_ip(request):
     return request.META.get("REMOTE_ADDR") or None
 
 
+def content_disposition(filename):
+    """The header of a download named ``filename`` in any script (RFC 5987: browsers read it)."""
+    return f"attachment; filename*=UTF-8''{quote(filename)}"
+
+
 def attachment(content, filename, content_type):
-    """A download named ``filename`` (any script: RFC 5987 encoding)."""
+    """A download named ``filename``."""
     response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    response["Content-Disposition"] = content_disposition(filename)
     return response

@@ -216,6 +216,8 @@ class Importer(ABC):
     label = ""
     model = None
     columns = ()
+    # Pages hand the class itself to templates (its label and columns): not to be called there.
+    do_not_call_in_templates = True
 
     def __init__(self, user):
         self.user = user

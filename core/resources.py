@@ -34,6 +34,19 @@ class ChoiceLabelWidget(widgets.Widget):
         return str(dict(self.choices).get(value, value or ""))
 
 
+class LookupWidget(widgets.ForeignKeyWidget):
+    """A related row named by one of its fields (a region by its division code); a name that finds
+    nothing is the row's error, in the user's language."""
+
+    def clean(self, value, row=None, **kwargs):
+        try:
+            return super().clean(value, row, **kwargs)
+        except self.model.DoesNotExist:
+            raise ValueError(
+                _("No %(model)s “%(value)s”.") % {"model": self.model._meta.verbose_name, "value": value}
+            ) from None
+
+
 class YesNoWidget(widgets.BooleanWidget):
     """是 / 否, as the portal's spreadsheets write them; reads 是/否, 1/0 and true/false."""
 

@@ -34,10 +34,7 @@ def instance_update(*, actor, instance, fields, editable, prepare=None):
         prepare(obj)
     obj.full_clean()
     obj.save()
-    audit_record(
-        actor=actor,
-        action=AuditEntry.Action.UPDATE,
-        obj=obj,
-        changes=changes_between(before, model_snapshot(obj)),
-    )
+    changes = changes_between(before, model_snapshot(obj))
+    if changes:  # a save that changed nothing (a second click, say) leaves no entry
+        audit_record(actor=actor, action=AuditEntry.Action.UPDATE, obj=obj, changes=changes)
     return obj

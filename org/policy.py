@@ -118,12 +118,10 @@ def citypolicy_update(*, actor, instance, **fields):
     policy.full_clean()
     policy.save()
     rows = _save_sections(policy, fields, current)
-    audit_record(
-        actor=actor,
-        action=AuditEntry.Action.UPDATE,
-        obj=policy,
-        changes=changes_between(before, _snapshot(policy, rows)),
-    )
+    changes = changes_between(before, _snapshot(policy, rows))
+    if not changes:
+        return policy  # a save that changed nothing (a second click, say) recomputes nothing
+    audit_record(actor=actor, action=AuditEntry.Action.UPDATE, obj=policy, changes=changes)
     for city_id in {old_city, policy.city_id}:
         policy_changed(actor=actor, city_id=city_id)
     return policy

@@ -2,9 +2,9 @@
 imported through org.services."""
 
 from import_export import fields
-from import_export.widgets import CharWidget, ForeignKeyWidget
+from import_export.widgets import CharWidget
 
-from core.resources import ChoiceLabelWidget, ServiceResource
+from core.resources import ChoiceLabelWidget, LookupWidget, ServiceResource
 
 from .models import Organisation, Region
 from .services import organisation_create, organisation_update, region_create, region_update
@@ -16,11 +16,9 @@ class RegionResource(ServiceResource):
     code = fields.Field(attribute="code", column_name="区划代码", widget=CharWidget())
     name = fields.Field(attribute="name", column_name="名称", widget=CharWidget())
     level = fields.Field(
-        attribute="level", column_name="级别", widget=ChoiceLabelWidget(Region.Level.choices)
+        attribute="level", column_name="层级", widget=ChoiceLabelWidget(Region.Level.choices)
     )
-    parent = fields.Field(
-        attribute="parent", column_name="上级区划代码", widget=ForeignKeyWidget(Region, "code")
-    )
+    parent = fields.Field(attribute="parent", column_name="上级区划代码", widget=LookupWidget(Region, "code"))
 
     services = (region_create, region_update)
     service_fields = ("code", "name", "level", "parent")
@@ -40,9 +38,7 @@ class OrganisationResource(ServiceResource):
     kind = fields.Field(
         attribute="kind", column_name="类型", widget=ChoiceLabelWidget(Organisation.Kind.choices)
     )
-    region = fields.Field(
-        attribute="region", column_name="所辖区划代码", widget=ForeignKeyWidget(Region, "code")
-    )
+    region = fields.Field(attribute="region", column_name="所辖区划代码", widget=LookupWidget(Region, "code"))
 
     services = (organisation_create, organisation_update)
     service_fields = ("name", "short_name", "kind", "region")

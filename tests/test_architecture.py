@@ -137,3 +137,22 @@ def test_a_policy_listener_is_told_of_every_change_of_its_city(world):
     finally:
         policy._LISTENERS.remove(listener)
     assert told == [(world["city"], world.city.pk)] * 2
+
+
+def test_saving_a_policy_unchanged_records_nothing_and_starts_nothing(
+    world, django_capture_on_commit_callbacks
+):
+    import datetime
+
+    from core.audit import history_for
+    from core.models import Job
+    from org import policy
+
+    fields = {
+        "city": world.city, "title": "政策", "document_number": "X〔2021〕1号",
+        "effective_from": datetime.date(2021, 1, 1), "built_before": datetime.date(2000, 12, 31),
+    }  # fmt: skip
+    document = policy.citypolicy_create(actor=world["city"], **fields)
+    entries, jobs = history_for(document).count(), Job.objects.count()
+    policy.citypolicy_update(actor=world["city"], instance=document, **fields)  # a second click
+    assert (history_for(document).count(), Job.objects.count()) == (entries, jobs)

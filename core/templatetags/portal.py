@@ -6,6 +6,7 @@ from django import forms, template
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
 register = template.Library()
@@ -46,7 +47,9 @@ def sort_query(context, key):
 def bootstrap(bound_field):
     """Render a form field with Bootstrap's classes; invalid fields are marked for screen readers too."""
     widget = bound_field.field.widget
-    if isinstance(widget, (forms.CheckboxInput, forms.RadioSelect, forms.CheckboxSelectMultiple)):
+    if isinstance(widget, (forms.RadioSelect, forms.CheckboxSelectMultiple)):
+        return _check_list(bound_field)
+    if isinstance(widget, forms.CheckboxInput):
         css = "form-check-input"
     elif isinstance(widget, (forms.Select, forms.SelectMultiple)):
         css = "form-select"
@@ -56,6 +59,21 @@ def bootstrap(bound_field):
     if bound_field.errors:
         attrs["aria-invalid"] = "true"
     return bound_field.as_widget(attrs=attrs)
+
+
+def _check_list(bound_field):
+    """A list of checkboxes or radio buttons as Bootstrap's .form-check rows: the class belongs on
+    each input, not on the list (it would squeeze the whole list into a checkbox's width)."""
+    css = "form-check-input" + (" is-invalid" if bound_field.errors else "")
+    options = list(bound_field.subwidgets)
+    for option in options:
+        option.data["attrs"] = {**option.data["attrs"], "class": css}
+    rows = format_html_join(
+        "",
+        '<div class="form-check">{}<label class="form-check-label" for="{}">{}</label></div>',
+        ((option.tag(wrap_label=False), option.id_for_label, option.choice_label) for option in options),
+    )
+    return format_html('<div id="{}">{}</div>', bound_field.auto_id, rows)
 
 
 @register.filter

@@ -2,9 +2,9 @@
 imported through the catalogue's services."""
 
 from import_export import fields
-from import_export.widgets import CharWidget, ForeignKeyWidget, IntegerWidget
+from import_export.widgets import CharWidget, IntegerWidget
 
-from core.resources import ChoiceLabelWidget, ServiceResource, YesNoWidget
+from core.resources import ChoiceLabelWidget, LookupWidget, ServiceResource, YesNoWidget
 from projects.models import ItemCategory, RenovationItem
 
 from .services import renovationitem_create, renovationitem_update
@@ -12,7 +12,7 @@ from .services import renovationitem_create, renovationitem_update
 
 class RenovationItemResource(ServiceResource):
     category = fields.Field(
-        attribute="category", column_name="类别编码", widget=ForeignKeyWidget(ItemCategory, "code")
+        attribute="category", column_name="类别", widget=LookupWidget(ItemCategory, "name")
     )
     code = fields.Field(attribute="code", column_name="编码", widget=CharWidget())
     name = fields.Field(attribute="name", column_name="名称", widget=CharWidget())

@@ -44,6 +44,7 @@ def export_through_admin(client, model_path):
     ticked = {
         name: "on" for name, field in form.fields.items() if getattr(field, "is_selectable_field", False)
     }
+    assert all(not str(form.fields[name].label).isascii() for name in ticked)  # 区划代码, not "Code"
     return client.post(f"/admin/{model_path}/export/", {"resource": "0", "format": XLSX_FORMAT, **ticked})
 
 
@@ -51,7 +52,7 @@ def test_regions_export_with_chinese_headers_and_level_labels(world, client_for)
     response = export_through_admin(client_for("sysadmin"), "org/region")
     assert response.status_code == 200
     rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
-    assert rows[0][:4] == ("区划代码", "名称", "级别", "上级区划代码")
+    assert rows[0][:4] == ("区划代码", "名称", "层级", "上级区划代码")
     street = next(row for row in rows if row[0] == world.street_a.code)
     assert street[1:] == (world.street_a.name, str(Region.Level.STREET.label), world.district_a.code)
     assert "街道" in street[2]  # the label as the user reads it, not the stored 4
@@ -60,7 +61,7 @@ def test_regions_export_with_chinese_headers_and_level_labels(world, client_for)
 def test_a_region_imported_in_the_admin_goes_through_the_service(world, client_for):
     client = client_for("sysadmin")
     content = workbook(
-        ["区划代码", "名称", "级别", "上级区划代码"],
+        ["区划代码", "名称", "层级", "上级区划代码"],
         [world.street_a.code + "901", "新华社区", "社区", world.street_a.code],
     )
     _preview, done = import_through_admin(client, "org/region", content)
@@ -72,7 +73,7 @@ def test_a_region_imported_in_the_admin_goes_through_the_service(world, client_f
 def test_a_refused_row_is_shown_in_the_preview_and_nothing_is_saved(world, client_for):
     client = client_for("sysadmin")
     content = workbook(
-        ["区划代码", "名称", "级别", "上级区划代码"],
+        ["区划代码", "名称", "层级", "上级区划代码"],
         [world.street_a.code + "902", "甲社区", "社区", world.street_a.code],
         [world.street_a.code + "903", "乙社区", "区县", world.street_a.code],  # a district under a street
     )
@@ -103,8 +104,8 @@ def test_the_catalogue_imports_through_its_services(world, client_for):
     admin = world["sysadmin"]
     admin.groups.add(Group.objects.get(name="city_staff"))  # as the demo's city_admin
     content = workbook(
-        ["类别编码", "编码", "名称", "单位", "全国统计指标", "默认出资方", "出资说明", "排序", "用于新项目"],
-        [item.category.code, item.code, "测试项（改）", "处", "", "居民", "", 5, "否"],
+        ["类别", "编码", "名称", "单位", "全国统计指标", "默认出资方", "出资说明", "排序", "用于新项目"],
+        [item.category.name, item.code, "测试项（改）", "处", "", "居民", "", 5, "否"],
     )
     preview, done = import_through_admin(client_for("sysadmin"), "projects/renovationitem", content)
     if done is None:
@@ -135,3 +136,23 @@ def test_an_export_resaved_by_a_spreadsheet_program_imports_back_unchanged(
     preview, done = import_through_admin(client, "org/region", (out / "regions.xlsx").read_bytes())
     assert done is not None, preview.context["result"].invalid_rows
     assert list(Region.objects.order_by("code").values_list("code", "path", "name", "level")) == before
+
+
+def test_a_parent_that_does_not_exist_is_named_in_chinese(world, client_for):
+    content = workbook(
+        ["区划代码", "名称", "层级", "上级区划代码"], ["370303999901", "无主社区", "社区", "999999"]
+    )
+    preview, done = import_through_admin(client_for("sysadmin"), "org/region", content)
+    assert done is None
+    [row] = preview.context["result"].invalid_rows
+    assert "999999" in str(row.error) and "matching query" not in str(row.error)
+
+
+def test_exports_are_named_in_chinese_with_the_local_date(world, client_for):
+    from django.utils import timezone
+
+    response = export_through_admin(client_for("sysadmin"), "org/region")
+    from urllib.parse import quote
+
+    expected = f"行政区划-{timezone.localdate():%Y%m%d}.xlsx"
+    assert response["Content-Disposition"] == f"attachment; filename*=UTF-8''{quote(expected)}"

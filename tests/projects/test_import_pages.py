@@ -86,3 +86,9 @@ def test_bad_file_shows_its_reason(world, client_for):
     assert batch.errors[0]["row"] == 0
     page = client.get(batch.get_absolute_url()).content.decode()
     assert batch.errors[0]["message"] in page
+
+
+def test_the_upload_page_names_the_kind_and_lists_its_columns(world, client_for):
+    page = client_for("clerk_a").get("/imports/compounds/new/").content.decode()
+    assert "小区" in page.split("<h1")[1].split("</h1>")[0]
+    assert "建筑面积（平方米）" in page and "小区编码" in page
