@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
 from core.views import favicon, healthz
@@ -15,7 +16,8 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
-    path("i18n/setlang/", set_language, name="set_language"),
+    # POST only: Django's view would answer any other method with a redirect.
+    path("i18n/setlang/", require_POST(set_language), name="set_language"),
     path("healthz", healthz, name="healthz"),
     # Browsers ask for /favicon.ico on pages without a <link rel="icon"> (the admin's).
     path("favicon.ico", favicon, name="favicon"),

@@ -9,8 +9,10 @@ class CoreConfig(AppConfig):
     def ready(self):
         # System checks and job kinds register on import; tasks too, so that every process (web
         # included) finds the task that runs a job by its name.
-        from . import checks, imports, selfcheck, tasks  # noqa: F401
+        from . import checks, imports, lookups, selfcheck, tasks  # noqa: F401
         from .navigation import MenuItem, register_menu
+
+        lookups.register()
 
         register_menu(
             MenuItem(

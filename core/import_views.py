@@ -17,6 +17,7 @@ from .importing import importer_for, importer_kinds
 from .imports import import_commit, import_errors_workbook, import_retry, import_upload, importer_allowed
 from .models import ImportBatch
 from .spreadsheets import write_template
+from .views import FORM_PAGE_METHODS
 
 
 class KindMixin(LoginRequiredMixin):
@@ -40,6 +41,7 @@ class UploadForm(forms.Form):
 
 class ImportStartView(KindMixin, FormView):
     template_name = "core/import_start.html"
+    http_method_names = FORM_PAGE_METHODS
     form_class = UploadForm
 
     def form_valid(self, form):

@@ -1,4 +1,5 @@
-"""Request middleware: the language chosen by the user (not the browser), and session time limits."""
+"""Request middleware: the language chosen by the user (not the browser), session time limits, and
+requests no page can take."""
 
 import time
 
@@ -6,6 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import BadRequest
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -57,3 +59,21 @@ class SessionTimeoutMiddleware:
             if now - last_seen >= LAST_SEEN_RESOLUTION or LAST_SEEN_KEY not in session:
                 session[LAST_SEEN_KEY] = now
         return self.get_response(request)
+
+
+class RejectNulMiddleware:
+    """400 for a NUL character in the query or a posted form. No field takes one, and PostgreSQL
+    can neither store nor compare it: on PostgreSQL an admin search or list filter given "%00", or
+    a failed login logging such a name, would be a server error (Django ticket #30064)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if _holds_nul(request.GET) or (request.method == "POST" and _holds_nul(request.POST)):
+            raise BadRequest("NUL character in the request")
+        return self.get_response(request)
+
+
+def _holds_nul(query):
+    return any("\x00" in key or any("\x00" in value for value in values) for key, values in query.lists())

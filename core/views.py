@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView, TemplateView
 from django.views.generic.edit import FormView
 
@@ -25,6 +26,8 @@ from .models import AuditEntry, Job
 from .permissions import can
 
 PAGE_SIZES = (20, 50, 100)
+# Pages with a form: Django's FormView would take a PUT for a POST (and answer 200); only these.
+FORM_PAGE_METHODS = ("get", "post", "head", "options")
 
 
 @dataclass(frozen=True)
@@ -175,6 +178,7 @@ class ObjectEditView(RestrictedViewMixin, FormView):
     """
 
     template_name = "core/object_form.html"
+    http_method_names = FORM_PAGE_METHODS
     form_class = None
     create_service = None
     update_service = None
@@ -314,6 +318,7 @@ class JobProgressView(JobDetailView):
         return response
 
 
+@require_safe
 def favicon(request):
     """Browsers ask for /favicon.ico on pages without a <link rel="icon"> (the admin's). The
     static URL is resolved per request: with manifest storage it exists only after collectstatic."""
@@ -322,6 +327,7 @@ def favicon(request):
     return HttpResponsePermanentRedirect(static("img/favicon.svg"))
 
 
+@require_safe
 def healthz(request):
     """For load balancers and the compose healthcheck: the database answers."""
     try:

@@ -7,10 +7,12 @@ from django.utils.translation import gettext as _
 from core.audit import audit_record
 from core.http import client_ip
 from core.models import AuditEntry
+from core.views import FORM_PAGE_METHODS
 
 
 class PortalLoginView(auth_views.LoginView):
     redirect_authenticated_user = True
+    http_method_names = FORM_PAGE_METHODS
 
     def form_valid(self, form):
         response = super().form_valid(form)
@@ -44,6 +46,8 @@ class PortalLogoutView(auth_views.LogoutView):
 
 
 class PortalPasswordChangeView(auth_views.PasswordChangeView):
+    http_method_names = FORM_PAGE_METHODS
+
     def form_valid(self, form):
         response = super().form_valid(form)
         audit_record(

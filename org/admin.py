@@ -5,7 +5,12 @@ from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 from guardian.admin import GuardedModelAdmin
 
-from core.admin import AuditedAdminMixin, ReferenceImportExportMixin, ServiceAdminMixin
+from core.admin import (
+    AuditedAdminMixin,
+    CheckedAutocompleteMixin,
+    ReferenceImportExportMixin,
+    ServiceAdminMixin,
+)
 
 from .models import CityPolicy, Organisation, Region, User
 from .resources import OrganisationResource, RegionResource
@@ -21,7 +26,7 @@ from .services import (
 
 
 @admin.register(Region)
-class RegionAdmin(ServiceAdminMixin, ReferenceImportExportMixin, GuardedModelAdmin):
+class RegionAdmin(CheckedAutocompleteMixin, ServiceAdminMixin, ReferenceImportExportMixin, GuardedModelAdmin):
     """Regions, written through org.services (a changed code moves the whole subtree); the "object
     permissions" page grants a user extra regions to work in."""
 
@@ -36,7 +41,9 @@ class RegionAdmin(ServiceAdminMixin, ReferenceImportExportMixin, GuardedModelAdm
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(ServiceAdminMixin, ReferenceImportExportMixin, admin.ModelAdmin):
+class OrganisationAdmin(
+    CheckedAutocompleteMixin, ServiceAdminMixin, ReferenceImportExportMixin, admin.ModelAdmin
+):
     services = (organisation_create, organisation_update, organisation_delete)
     service_fields = ("name", "short_name", "kind", "region")
     resource_classes = (OrganisationResource,)
@@ -47,8 +54,10 @@ class OrganisationAdmin(ServiceAdminMixin, ReferenceImportExportMixin, admin.Mod
 
 
 @admin.register(User)
-class PortalUserAdmin(AuditedAdminMixin, UserAdmin):
+class PortalUserAdmin(CheckedAutocompleteMixin, AuditedAdminMixin, UserAdmin):
     list_display = ("username", "full_name", "organisation", "roles", "is_active", "last_login")
+    # Kept by Django, not typed in (a typed year 1 also overflowed when converted to UTC: 500).
+    readonly_fields = ("last_login", "date_joined")
     list_filter = ("is_active", "is_staff", "groups", "organisation__kind")
     search_fields = ("username", "first_name", "last_name", "organisation__name")
     autocomplete_fields = ("organisation",)

@@ -63,8 +63,8 @@ class Region(BaseModel):
         return f"{self.parent.path if self.parent_id else ''}{self.code}/"
 
     def clean(self):
-        if self.level is None:
-            return  # the level's own field error says so
+        if self.level not in self.Level.values:
+            return  # missing or invalid: the level's own field error says so
         if self.parent_id is None and self.level > self.Level.CITY:
             raise ValidationError({"parent": _("A district, street or community needs a parent region.")})
         if self.parent_id is not None and self.level != self.parent.level + 1:

@@ -1,11 +1,13 @@
 """Forms of projects: create/edit, and the small form of a lifecycle step's inputs."""
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import ServiceModelForm
 from projects.models import Compound, Project
 
+from .importers import FIRST_PLAN_YEAR, LAST_PLAN_YEAR
 from .services import PROJECT_EDITABLE
 
 
@@ -38,6 +40,10 @@ class ProjectForm(ServiceModelForm):
         )
         if self.instance.pk:
             self.initial["compounds"] = list(self.instance.compounds.values_list("pk", flat=True))
+        # The years a spreadsheet may give too: the deadlines are dated from it (year 99999: 500).
+        plan_year = self.fields["plan_year"]
+        plan_year.validators += [MinValueValidator(FIRST_PLAN_YEAR), MaxValueValidator(LAST_PLAN_YEAR)]
+        plan_year.widget.attrs.update(min=FIRST_PLAN_YEAR, max=LAST_PLAN_YEAR)
 
 
 def transition_form(transition, data=None):

@@ -112,15 +112,24 @@ class ProjectPolicy(BaseModel):
 
     def clean(self):
         super().clean()
-        unknown = set(self.prerequisites or ()) - set(Prerequisite.values)
+        # Both are JSON: whatever shape was given, this says what is wrong with it, never trips on it.
+        prerequisites = self.prerequisites or []
+        if not isinstance(prerequisites, list):
+            prerequisites = [prerequisites]
+        unknown = {str(kind) for kind in prerequisites if kind not in Prerequisite.values}
         if unknown:
             raise ValidationError(
                 {"prerequisites": _("Unknown prerequisite: %s") % "、".join(sorted(unknown))}
             )
+        deadlines = self.deadlines or {}
+        if not isinstance(deadlines, dict):
+            raise ValidationError({"deadlines": _("The deadline calendar is not understood.")})
         errors = []
-        for milestone, rule in (self.deadlines or {}).items():
+        for milestone, rule in deadlines.items():
             label = Milestone(milestone).label if milestone in Milestone.values else milestone
             kind, value = (rule.get("kind"), rule.get("value")) if isinstance(rule, dict) else (None, None)
+            if isinstance(value, bool):
+                value = None  # JSON true is not a number of months
             if milestone not in Milestone.values or kind not in DeadlineKind.values:
                 errors.append(_("The deadline of “%(milestone)s” is not understood.") % {"milestone": label})
             elif kind == DeadlineKind.MONTHS_AFTER and not (isinstance(value, int) and 1 <= value <= 36):

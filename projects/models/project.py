@@ -1,5 +1,7 @@
 """Renovation projects (改造项目): one compound or several bundled (连片改造, 一片区一方案)."""
 
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -122,7 +124,9 @@ class Project(BaseModel):
 
     def clean(self):
         super().clean()
-        if self.planned_start and self.planned_completion and self.planned_completion < self.planned_start:
+        start, completion = self.planned_start, self.planned_completion
+        # Either may be missing, or still the text that failed its own field's check.
+        if isinstance(start, datetime.date) and isinstance(completion, datetime.date) and completion < start:
             raise ValidationError(
                 {"planned_completion": _("The planned completion is before the planned start.")}
             )

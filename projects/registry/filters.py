@@ -55,9 +55,9 @@ class CompoundFilter(django_filters.FilterSet):
         offered_above, waiting = 0, False
         for name, level, above in levels:
             queryset = regions.filter(level=level)
-            chosen_above = self.data.get(above) if above else None
-            if chosen_above and str(chosen_above).isdigit():
-                queryset = queryset.filter(parent_id=int(chosen_above))
+            chosen_above = _region_id(self.data.get(above)) if above else None
+            if chosen_above is not None:
+                queryset = queryset.filter(parent_id=chosen_above)
                 waiting = False
             elif (waiting or offered_above > 1) and not self.data.get(name):
                 waiting = True  # the level above must be chosen first
@@ -81,6 +81,15 @@ class CompoundFilter(django_filters.FilterSet):
 
     def under_region(self, queryset, name, value):
         return queryset.filter(community__path__startswith=value.path)
+
+
+def _region_id(value):
+    """The region id chosen at a level, or None for nothing or junk (text, "²", 10**30)."""
+    try:
+        region_id = int(value)
+    except (TypeError, ValueError):
+        return None
+    return region_id if 0 < region_id < 2**63 else None
 
 
 def _below(name):

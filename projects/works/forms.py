@@ -114,7 +114,8 @@ class FindingForm(forms.Form):
         )
 
 
-FindingFormSet = formset_factory(FindingForm, extra=3)
+# Bounded: a POST claiming 2,000 findings (Django's absolute maximum) took ~50 s to answer.
+FindingFormSet = formset_factory(FindingForm, extra=3, max_num=100, absolute_max=100)
 
 
 class FindingCloseForm(forms.Form):
