@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from .models import NUL_MESSAGE
 from .spreadsheets import SpreadsheetError, read_table, unescape_formula
 
 _IMPORTERS = {}
@@ -54,6 +55,8 @@ def text(value, max_length=None):
     if isinstance(value, float) and value.is_integer():
         value = int(value)  # a code typed as a number comes back as 101.0
     value = str(value).strip()
+    if "\x00" in value:  # PostgreSQL can neither store nor compare it
+        raise CellError(str(NUL_MESSAGE))
     if max_length and len(value) > max_length:
         raise CellError(
             _("At most %(n)d characters (this has %(len)d).") % {"n": max_length, "len": len(value)}

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -9,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from .job_kinds import job_label
 from .querysets import RestrictedManager
 from .scoping import OwnerScope, RegionScope
+
+NUL_MESSAGE = _("Contains a character that cannot be stored (NUL).")
 
 
 class BaseModel(models.Model):
@@ -21,6 +24,23 @@ class BaseModel(models.Model):
 
     class Meta:
         abstract = True
+
+    def clean_fields(self, exclude=None):
+        """Also refuse a NUL character in any text, which PostgreSQL can neither store nor compare:
+        the field's error then keeps it out of the unique checks that would query with it."""
+        errors = {
+            field.name: [ValidationError(NUL_MESSAGE, code="nul")]
+            for field in self._meta.concrete_fields
+            if isinstance(getattr(self, field.attname, None), str)
+            and "\x00" in getattr(self, field.attname)
+            and field.name not in (exclude or ())
+        }
+        try:
+            super().clean_fields(exclude=[*(exclude or ()), *errors])
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
 
 
 class AuditEntry(models.Model):

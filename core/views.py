@@ -194,6 +194,14 @@ class ObjectEditView(RestrictedViewMixin, FormView):
             self._object = get_object_or_404(self.base_queryset(), pk=self.kwargs["pk"])
         return self._object
 
+    def get(self, request, *args, **kwargs):
+        # A form the save would refuse is not offered (the model says, as the page's buttons ask).
+        obj = self.get_object()
+        if obj is not None and not getattr(obj, "can_be_edited", lambda: True)():
+            messages.error(request, _("%(object)s can no longer be changed.") % {"object": obj})
+            return redirect(obj.get_absolute_url())
+        return super().get(request, *args, **kwargs)
+
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         kwargs["instance"] = self.get_object()
@@ -252,6 +260,13 @@ class ObjectDeleteView(RestrictedViewMixin, DetailView):
     template_name = "core/object_confirm_delete.html"
     delete_service = None
     success_url_name = ""
+
+    def get(self, request, *args, **kwargs):
+        obj = self.get_object()
+        if not getattr(obj, "can_be_deleted", lambda: True)():
+            messages.error(request, _("%(object)s can no longer be deleted.") % {"object": obj})
+            return redirect(obj.get_absolute_url())
+        return super().get(request, *args, **kwargs)
 
     def post(self, request, *args, **kwargs):
         obj = self.get_object()

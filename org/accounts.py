@@ -2,6 +2,8 @@
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext as _
 
 from core.audit import audit_record
@@ -10,9 +12,21 @@ from core.models import AuditEntry
 from core.views import FORM_PAGE_METHODS
 
 
+class PortalAuthenticationForm(AuthenticationForm):
+    """Django's form, with the user name's length checked before anything is looked up: Django
+    sets the limit on the field only for the page, and a 10,000-character name went on to the
+    login-failure log, whose column it overflows."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        username = self.fields["username"]
+        username.validators.append(MaxLengthValidator(username.max_length))
+
+
 class PortalLoginView(auth_views.LoginView):
     redirect_authenticated_user = True
     http_method_names = FORM_PAGE_METHODS
+    authentication_form = PortalAuthenticationForm
 
     def form_valid(self, form):
         response = super().form_valid(form)

@@ -10,6 +10,7 @@ from core.forms import ServiceModelForm
 from org.policy import PolicySection, register_policy_section
 
 from .models import DeadlineKind, Milestone, Prerequisite, ProjectPolicy
+from .models.policy import deadline_error
 
 RULE_FIELDS = (
     "built_before", "exclude_shanty_town_areas", "exclude_self_built_housing", "prerequisites",
@@ -45,9 +46,12 @@ class DeadlineWidget(forms.MultiWidget):
 
 
 class DeadlineField(forms.MultiValueField):
+    """One milestone's row of the calendar, checked by the model's own rule (deadline_error)."""
+
     widget = DeadlineWidget
 
-    def __init__(self, **kwargs):
+    def __init__(self, milestone, **kwargs):
+        self.milestone = milestone
         fields = (
             forms.ChoiceField(choices=DeadlineKind.choices, required=False),
             forms.IntegerField(min_value=1, max_value=36, required=False),
@@ -60,7 +64,10 @@ class DeadlineField(forms.MultiValueField):
             return None
         if value is None:
             raise forms.ValidationError(_("Give the month or the number of months."))
-        return {"kind": kind, "value": value}
+        rule = {"kind": kind, "value": value}
+        if error := deadline_error(self.milestone.value, rule):
+            raise forms.ValidationError(error)
+        return rule
 
 
 class ProjectPolicyForm(ServiceModelForm):
@@ -80,7 +87,9 @@ class ProjectPolicyForm(ServiceModelForm):
         super().__init__(*args, **kwargs)
         deadlines = (self.instance.deadlines if self.instance.pk else None) or {}
         for milestone in Milestone:
-            field = DeadlineField(label=_("deadline: %(milestone)s") % {"milestone": milestone.label})
+            field = DeadlineField(
+                milestone, label=_("deadline: %(milestone)s") % {"milestone": milestone.label}
+            )
             self.fields[f"deadline_{milestone.value}"] = field
             self.initial.setdefault(f"deadline_{milestone.value}", deadlines.get(milestone.value))
 

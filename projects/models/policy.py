@@ -124,26 +124,27 @@ class ProjectPolicy(BaseModel):
         deadlines = self.deadlines or {}
         if not isinstance(deadlines, dict):
             raise ValidationError({"deadlines": _("The deadline calendar is not understood.")})
-        errors = []
-        for milestone, rule in deadlines.items():
-            label = Milestone(milestone).label if milestone in Milestone.values else milestone
-            kind, value = (rule.get("kind"), rule.get("value")) if isinstance(rule, dict) else (None, None)
-            if isinstance(value, bool):
-                value = None  # JSON true is not a number of months
-            if milestone not in Milestone.values or kind not in DeadlineKind.values:
-                errors.append(_("The deadline of “%(milestone)s” is not understood.") % {"milestone": label})
-            elif kind == DeadlineKind.MONTHS_AFTER and not (isinstance(value, int) and 1 <= value <= 36):
-                errors.append(
-                    _("The deadline of “%(milestone)s”: give 1 to 36 months.") % {"milestone": label}
-                )
-            elif kind != DeadlineKind.MONTHS_AFTER and not (isinstance(value, int) and 1 <= value <= 12):
-                errors.append(
-                    _("The deadline of “%(milestone)s”: the month must be 1 to 12.") % {"milestone": label}
-                )
-            elif kind == DeadlineKind.MONTHS_AFTER and milestone == Milestone.values[0]:
-                errors.append(
-                    _("The deadline of “%(milestone)s” cannot follow an earlier milestone.")
-                    % {"milestone": label}
-                )
+        errors = [
+            error for milestone, rule in deadlines.items() if (error := deadline_error(milestone, rule))
+        ]
         if errors:
             raise ValidationError({"deadlines": errors})
+
+
+def deadline_error(milestone, rule):
+    """What is wrong with one row of a deadline calendar ({"kind": …, "value": …} for a milestone),
+    or None. The model checks every row with it; the policy form checks each row where it is typed,
+    so the message stands beside that row."""
+    label = Milestone(milestone).label if milestone in Milestone.values else milestone
+    kind, value = (rule.get("kind"), rule.get("value")) if isinstance(rule, dict) else (None, None)
+    if isinstance(value, bool):
+        value = None  # JSON true is not a number of months
+    if milestone not in Milestone.values or kind not in DeadlineKind.values:
+        return _("The deadline of “%(milestone)s” is not understood.") % {"milestone": label}
+    if kind == DeadlineKind.MONTHS_AFTER and not (isinstance(value, int) and 1 <= value <= 36):
+        return _("The deadline of “%(milestone)s”: give 1 to 36 months.") % {"milestone": label}
+    if kind != DeadlineKind.MONTHS_AFTER and not (isinstance(value, int) and 1 <= value <= 12):
+        return _("The deadline of “%(milestone)s”: the month must be 1 to 12.") % {"milestone": label}
+    if kind == DeadlineKind.MONTHS_AFTER and milestone == Milestone.values[0]:
+        return _("The deadline of “%(milestone)s” cannot follow an earlier milestone.") % {"milestone": label}
+    return None

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from core.models import Job
+from core.templatetags.portal import bootstrap
 from org.forms import CityPolicyForm
 from org.models import CityPolicy
 from org.policy import citypolicy_delete, citypolicy_update
@@ -216,7 +217,9 @@ def test_a_calendar_the_model_refuses_is_shown_on_the_form_and_nothing_is_starte
     data = form_data(world, calendar={**MANGSHI, "bidding": {"kind": "plan_year", "value": 13}})
     response = client_for("city").post(reverse("org:citypolicy_add"), data)
     assert response.status_code == 200
-    assert response.context["form"].errors
+    [(_section, rules_form)] = response.context["form"].sections
+    assert list(rules_form.errors) == ["deadline_bidding"]  # at the row where month 13 was typed
+    assert 'aria-invalid="true"' in bootstrap(rules_form["deadline_bidding"])
     assert not CityPolicy.objects.exists() and not Job.objects.exists()
 
 

@@ -226,3 +226,12 @@ def test_errors_keep_the_row_numbers_of_the_file_across_blank_rows(world, xlsx):
     blank = [None] * len(HEADERS)
     report = run(world["clerk_a"], xlsx(compound_row("IM-001"), blank, compound_row("IM-002", 建成年份=2099)))
     assert messages(report)[0][:2] == (4, "建成年份")
+
+
+def test_a_file_or_cell_holding_a_nul_character_is_refused_before_any_lookup(world, csv_bytes):
+    from core.importing import CellError, text
+
+    report = run(world["clerk_a"], csv_bytes(compound_row("IM-\x00", name="华光\x00小区")), name="c.csv")
+    assert [error.row for error in report.errors] == [0]  # the CSV reader refuses the file whole
+    with pytest.raises(CellError):  # and a cell parser never hands one on (PostgreSQL would fail)
+        text("华光\x00小区")

@@ -42,3 +42,17 @@ def test_a_role_that_may_not_take_a_step_gets_403_for_posting_it(world, client_f
     assert client_for("clerk_a").post(f"/projects/{project.pk}/steps/approve/", {}).status_code == 403
     project.refresh_from_db()
     assert project.stage == S.SURVEY
+
+
+def test_typing_the_edit_or_delete_address_of_a_project_that_refuses_it_leads_back_to_the_project(
+    world, client_for
+):
+    closed = project_in(compound_in(world.community_a), stage=S.CLOSED)
+    declared = project_in(compound_in(world.community_a), stage=S.DECLARATION)
+    client = client_for("city")
+    for url, project in (
+        (f"/projects/{closed.pk}/edit/", closed),
+        (f"/projects/{declared.pk}/delete/", declared),
+    ):
+        response = client.get(url)
+        assert response.status_code == 302 and response["Location"] == project.get_absolute_url()
