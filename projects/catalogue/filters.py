@@ -3,12 +3,14 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from projects.models import ItemCategory, RenovationItem
+from projects.models import RenovationItem
+
+from .selectors import categories
 
 
 class RenovationItemFilter(django_filters.FilterSet):
     name = django_filters.CharFilter(label=_("name"), lookup_expr="contains")
-    category = django_filters.ModelChoiceFilter(label=_("category"), queryset=ItemCategory.objects.all())
+    category = django_filters.ModelChoiceFilter(label=_("category"), queryset=categories())
     indicator = django_filters.ChoiceFilter(
         label=_("national indicator"), choices=RenovationItem.Indicator.choices[1:]
     )

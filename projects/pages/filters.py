@@ -6,7 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from org.models import Region
-from projects.models import Finding, ItemCategory, Project, ProjectItem
+from projects.catalogue.selectors import categories
+from projects.models import Finding, Project, ProjectItem
 
 
 class ProjectFilter(django_filters.FilterSet):
@@ -27,7 +28,7 @@ class ProjectFilter(django_filters.FilterSet):
         method="filter_overdue",
     )
     item_category = django_filters.ModelChoiceFilter(
-        label=_("with items of"), queryset=ItemCategory.objects.all(), method="with_item_category"
+        label=_("with items of"), queryset=categories(), method="with_item_category"
     )
 
     class Meta:

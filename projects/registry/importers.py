@@ -7,6 +7,7 @@ reading the workbook.
 """
 
 from functools import partial
+from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db.models import F
@@ -57,6 +58,16 @@ def year(value):
     return number
 
 
+class Place(NamedTuple):
+    """A community as the importer needs it (what projects.registry.rules.check_community reads)."""
+
+    pk: int
+    name: str
+    path: str
+    level: int
+    district_pk: int
+
+
 COMPOUND_FIELDS = (
     "code", "name", "address", "year_built", "floor_area", "building_count", "household_count", "max_storeys",
     "property_management", "origin", "in_shanty_town_area", "self_built", "pool", "longitude", "latitude", "notes",
@@ -105,23 +116,32 @@ class CompoundImporter(Importer):
 
     def communities(self, places):
         """(district, street, community) names → the communities of that name, wherever they are:
-        whether the user may use one is the rule's to say (projects.registry.rules)."""
+        whether the user may use one is the rule's to say (projects.registry.rules). Read as plain
+        rows: a province repeats community names thousands of times."""
         found = {}
         rows = Region.objects.filter(
             level=Region.Level.COMMUNITY, name__in={community for _d, _s, community in places}
-        ).select_related("parent__parent")
-        for region in rows:
-            street = region.parent
-            district = street.parent if street else None
-            key = (district.name if district else "", street.name if street else "", region.name)
+        ).values_list(
+            "pk", "name", "path", "level", "parent__name", "parent__parent__name", "parent__parent_id"
+        )
+        for pk, name, path, level, street, district, district_pk in rows:
+            key = (district or "", street or "", name)
             if key in places:
-                found.setdefault(key, []).append(region)
+                found.setdefault(key, []).append(Place(pk, name, path, level, district_pk))
         return found
 
     def plan(self, rows, report):
-        places = self.communities({(v["district"], v["street"], v["community"]) for _n, v in rows})
-        in_scope = rules.communities_in_scope(self.user, [c.pk for found in places.values() for c in found])
-        cities = cities_of({c.path for found in places.values() for c in found})
+        found = self.communities({(v["district"], v["street"], v["community"]) for _n, v in rows})
+        in_scope = rules.communities_in_scope(
+            self.user, [c.pk for candidates in found.values() for c in candidates]
+        )
+        # The same names in several cities: the one in the user's area is meant.
+        places = {
+            names: next((c for c in candidates if c.pk in in_scope), candidates[0])
+            for names, candidates in found.items()
+        }
+        # Only the cities of communities the rule lets through are read further.
+        cities = cities_of({c.path for c in places.values() if c.pk in in_scope})
         city_ids = {city.pk for city in cities.values() if city}
         in_area = set(Compound.objects.restrict(self.user, "change").values_list("pk", flat=True))
         existing, by_code, by_name = {}, {}, {}
@@ -138,22 +158,20 @@ class CompoundImporter(Importer):
         creates, updates, seen = [], {}, {}
         for number, values in rows:
             where = (values["district"], values["street"], values["community"])
-            candidates = places.get(where)
-            if not candidates:
+            community = places.get(where)
+            if community is None:
                 report.add_error(
                     number,
                     "社区",
                     _("%(place)s is not a community in your area.") % {"place": "／".join(where)},
                 )
                 continue
-            # The same names in two cities: the one in the user's area is meant.
-            community = next((c for c in candidates if c.pk in in_scope), candidates[0])
             try:
                 rules.check_community(community, in_scope=community.pk in in_scope)
             except ValidationError as error:
                 self.report_invalid(report, number, error, column="社区")
                 continue
-            city, district_pk = cities[community.path], community.parent.parent_id
+            city, district_pk = cities[community.path], community.district_pk
             code = values.get("code") or ""
             key = ("code", city.pk, code) if code else ("name", district_pk, values["name"])
             if key in seen:

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import ServiceModelForm
-from projects.catalogue.services import BASIC_CATEGORY
+from projects.catalogue.selectors import offered_basic_items
 from projects.models import Finding, ProjectItem, RenovationItem
 
 from .services import PROJECT_ITEM_FIELDS
@@ -109,9 +109,7 @@ class FindingForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["requested_item"].queryset = RenovationItem.objects.filter(
-            category__code=BASIC_CATEGORY, active=True
-        )
+        self.fields["requested_item"].queryset = offered_basic_items()
 
 
 # Bounded: a POST claiming 2,000 findings (Django's absolute maximum) took ~50 s to answer.

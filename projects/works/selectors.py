@@ -2,11 +2,12 @@
 (each through its own model's permission), item totals, the items a grid offers, basic items asked
 for, and the findings that are overdue or block acceptance."""
 
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, Sum
+from django.db.models import Count, OuterRef, Prefetch, Subquery, Sum
 from django.db.models.functions import Coalesce
 
+from projects.catalogue.selectors import categories, offered_items
 from projects.catalogue.services import BASIC_CATEGORY
-from projects.models import Finding, Inspection, ItemCategory, ProgressReport, ProjectItem, RenovationItem
+from projects.models import Finding, Inspection, ProgressReport, ProjectItem, RenovationItem
 
 from .requests import requested_items
 
@@ -26,7 +27,7 @@ def item_totals(project):
         )
         .order_by()
     }
-    rows = [(category, sums[category.pk]) for category in ItemCategory.objects.all() if category.pk in sums]
+    rows = [(category, sums[category.pk]) for category in categories() if category.pk in sums]
     grand = {
         key: sum((values[key] or 0 for _c, values in rows), 0)
         for key in ("items", "estimated", "bid", "actual")
@@ -57,12 +58,7 @@ def missing_basic_items(project):
 
 def grid_items(project):
     """The items a project's grid offers: the active catalogue, plus retired items it still uses."""
-    used = ProjectItem.objects.filter(project=project).values("item")
-    return list(
-        RenovationItem.objects.filter(Q(active=True) | Q(pk__in=used))
-        .select_related("category")
-        .order_by("category__order", "order", "code")
-    )
+    return list(offered_items(keeping=ProjectItem.objects.filter(project=project).values("item")))
 
 
 def open_critical_findings(project):
