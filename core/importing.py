@@ -99,6 +99,11 @@ def decimal(value, places=2, minimum=None, maximum=None, exclusive_minimum=False
     return number
 
 
+def change_text(value):
+    """A value as an import's audit entry records it: text, or None when empty."""
+    return None if value in (None, "") else str(value)
+
+
 DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y-%m-%d %H:%M:%S")
 
 

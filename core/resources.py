@@ -63,12 +63,11 @@ class ServiceResource(resources.ModelResource):
     file is saved (the admin's import runs in one transaction)."""
 
     services = None
-    service_fields = ()
 
     def save_instance(self, instance, is_create, row, **kwargs):
         create, update = self.services
         actor = kwargs.get("user")
-        values = {name: getattr(instance, name) for name in self.service_fields}
+        values = {name: getattr(instance, name) for name in self._meta.fields}
         saved = (
             create(actor=actor, **values) if is_create else update(actor=actor, instance=instance, **values)
         )

@@ -7,7 +7,13 @@ from import_export.widgets import CharWidget
 from core.resources import ChoiceLabelWidget, LookupWidget, ServiceResource
 
 from .models import Organisation, Region
-from .services import organisation_create, organisation_update, region_create, region_update
+from .services import (
+    ORGANISATION_FIELDS,
+    organisation_create,
+    organisation_update,
+    region_create,
+    region_update,
+)
 
 
 class RegionResource(ServiceResource):
@@ -21,7 +27,6 @@ class RegionResource(ServiceResource):
     parent = fields.Field(attribute="parent", column_name="上级区划代码", widget=LookupWidget(Region, "code"))
 
     services = (region_create, region_update)
-    service_fields = ("code", "name", "level", "parent")
 
     class Meta:
         model = Region
@@ -41,10 +46,9 @@ class OrganisationResource(ServiceResource):
     region = fields.Field(attribute="region", column_name="所辖区划代码", widget=LookupWidget(Region, "code"))
 
     services = (organisation_create, organisation_update)
-    service_fields = ("name", "short_name", "kind", "region")
 
     class Meta:
         model = Organisation
-        fields = ("name", "short_name", "kind", "region")
+        fields = ORGANISATION_FIELDS
         import_id_fields = ("region", "name")
         skip_unchanged = True

@@ -7,7 +7,7 @@ from import_export.widgets import CharWidget, IntegerWidget
 from core.resources import ChoiceLabelWidget, LookupWidget, ServiceResource, YesNoWidget
 from projects.models import ItemCategory, RenovationItem
 
-from .services import renovationitem_create, renovationitem_update
+from .services import RENOVATION_ITEM_FIELDS, renovationitem_create, renovationitem_update
 
 
 class RenovationItemResource(ServiceResource):
@@ -32,22 +32,9 @@ class RenovationItemResource(ServiceResource):
     active = fields.Field(attribute="active", column_name="用于新项目", widget=YesNoWidget())
 
     services = (renovationitem_create, renovationitem_update)
-    service_fields = (
-        "category", "code", "name", "unit", "indicator", "default_payer", "payer_note", "order", "active",
-    )  # fmt: skip
 
     class Meta:
         model = RenovationItem
-        fields = (
-            "category",
-            "code",
-            "name",
-            "unit",
-            "indicator",
-            "default_payer",
-            "payer_note",
-            "order",
-            "active",
-        )
+        fields = RENOVATION_ITEM_FIELDS
         import_id_fields = ("code",)
         skip_unchanged = True

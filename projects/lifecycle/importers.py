@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from core.audit import bulk_audit
 from core.bulk import bulk_apply_changes, chunked, group_by
-from core.importing import CellError, Column, Importer, date, integer, register_importer, text
+from core.importing import CellError, Column, Importer, change_text, date, integer, register_importer, text
 from core.models import AuditEntry
 from projects.models import Compound, Project, ProjectCompound
 
@@ -47,10 +47,6 @@ def compound_codes(value):
     if not codes:
         raise CellError(_("Give at least one compound code."))
     return codes
-
-
-def _text(value):
-    return None if value in (None, "") else str(value)
 
 
 @register_importer
@@ -224,7 +220,9 @@ class ProjectImporter(Importer):
         removed_links = []
         for pk, (project, diff) in applied.items():
             _changed, region, compounds, old_compounds, links = updates[pk]
-            changes = {k: [_text(old), _text(new)] for k, (old, new) in diff.items() if k != "region_id"}
+            changes = {
+                k: [change_text(old), change_text(new)] for k, (old, new) in diff.items() if k != "region_id"
+            }
             if "region_id" in diff:
                 changes["region"] = region.name
             if compounds.keys() != old_compounds.keys():

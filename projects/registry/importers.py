@@ -16,7 +16,17 @@ from django.utils.translation import gettext_lazy
 
 from core.audit import bulk_audit
 from core.bulk import bulk_apply_changes
-from core.importing import CellError, Column, Importer, boolean, decimal, integer, register_importer, text
+from core.importing import (
+    CellError,
+    Column,
+    Importer,
+    boolean,
+    change_text,
+    decimal,
+    integer,
+    register_importer,
+    text,
+)
 from core.models import AuditEntry
 from core.validators import year_not_in_future
 from org.models import Region
@@ -244,7 +254,7 @@ class CompoundImporter(Importer):
                 (
                     compound,
                     AuditEntry.Action.UPDATE,
-                    {k: [_text(old), _text(new)] for k, (old, new) in diff.items()},
+                    {k: [change_text(old), change_text(new)] for k, (old, new) in diff.items()},
                 )
             )
             paths.append(updates[pk][1])
@@ -262,10 +272,6 @@ class CompoundImporter(Importer):
                 origin[c.origin], "是" if c.in_shanty_town_area else "否", "是" if c.self_built else "否",
                 pool[c.pool], c.longitude, c.latitude, c.notes,
             )  # fmt: skip
-
-
-def _text(value):
-    return None if value is None else str(value)
 
 
 def _loggable(compound):

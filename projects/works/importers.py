@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from core.audit import bulk_audit
 from core.bulk import bulk_apply_changes, chunked, group_by
-from core.importing import Column, Importer, decimal, integer, register_importer, text
+from core.importing import Column, Importer, change_text, decimal, integer, register_importer, text
 from core.models import AuditEntry
 from projects.models import Project, ProjectItem, RenovationItem
 
@@ -28,10 +28,6 @@ PAYER = {
     "多方共担": RenovationItem.Payer.MIXED,
 }
 MONEY = partial(decimal, minimum=0, maximum=Decimal("999999999999.99"))
-
-
-def _text(value):
-    return None if value in (None, "") else str(value)
 
 
 ITEM_VALUES = ("quantity", "estimated_cost", "bid_price", "actual_cost", "progress", "payer", "note")
@@ -172,7 +168,7 @@ class ProjectItemImporter(Importer):
             if pk in applied:
                 diff = applied[pk][1]
                 changes.setdefault(project.pk, {})[item.name] = {
-                    k: [_text(old), _text(new)] for k, (old, new) in diff.items()
+                    k: [change_text(old), change_text(new)] for k, (old, new) in diff.items()
                 }
                 projects[project.pk] = project
         # One entry per project, as project_items_save writes, in the project's own history.
