@@ -133,3 +133,11 @@ def change_label(key, entry):
         if label:  # a reverse relation has none
             return label
     return key
+
+
+@register.filter(is_safe=True)
+def tab_title(page_title):
+    """The browser tab's title: "首页 · 城镇老旧小区改造管理平台", or the portal's name alone."""
+    site = _("Old Compound Renovation Portal")
+    page_title = " ".join(str(page_title).split())
+    return f"{page_title} · {site}" if page_title else site

@@ -27,3 +27,15 @@ def test_an_audit_change_is_labelled_by_its_field_on_the_object_or_on_a_record_o
         assert change_label("items", entry) == "items"  # a reverse relation: the key as it is
         assert change_label("photos", entry) == "photos"
     assert change_label("plan_year", AuditEntry()) == "plan_year"
+
+
+def test_the_browser_tab_reads_page_dot_portal(client, db):
+    from django.utils import translation
+
+    from core.templatetags.portal import tab_title
+
+    with translation.override("zh-hans"):
+        assert tab_title("首页") == "首页 · 城镇老旧小区改造管理平台"
+        assert tab_title("  \n ") == "城镇老旧小区改造管理平台"
+    html = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "<title>登录 · 城镇老旧小区改造管理平台</title>" in html
