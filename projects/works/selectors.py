@@ -36,11 +36,12 @@ def item_totals(project):
 
 
 def requested_by_inspections(project):
-    """Items inspections found missing from the project (with their category, as every source's)."""
+    """Items open findings of inspections found missing from the project (with their category, as
+    every source's). A closed finding no longer asks: it was put right or waived when it closed."""
     return RenovationItem.objects.select_related("category").filter(
-        pk__in=Finding.objects.filter(inspection__project=project, requested_item__isnull=False).values(
-            "requested_item"
-        )
+        pk__in=Finding.objects.open()
+        .filter(inspection__project=project, requested_item__isnull=False)
+        .values("requested_item")
     )
 
 

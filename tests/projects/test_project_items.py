@@ -15,7 +15,7 @@ from core.models import AuditEntry
 from org.models import User
 from projects.models import ItemCategory, Project, ProjectItem, RenovationItem
 from projects.works.selectors import item_totals, missing_basic_items
-from projects.works.services import project_items_save
+from projects.works.services import finding_close, project_items_save
 from tests.factories import compound_in, finding_in, project_in
 
 S = Project.Stage
@@ -233,6 +233,18 @@ def test_missing_basic_items_are_those_an_inspection_asked_for_that_the_project_
 
     add_items(project, row("lighting", "36"), row("fire_hydrants", "4"))
     assert missing_basic_items(project) == []
+
+
+def test_a_closed_finding_no_longer_asks_for_its_basic_item(world, project):
+    lighting = finding_in(project, requested_item=item("lighting"))
+    finding_in(project, requested_item=item("fire_hydrants"))
+    finding_close(
+        actor=User.objects.get(username="city"),
+        finding=lighting,
+        closed_on=datetime.date(2026, 6, 20),
+        closure_note="经复核，小区路灯已由供电公司另行改造",
+    )
+    assert [i.code for i in missing_basic_items(project)] == ["fire_hydrants"]
 
 
 # --- The grid page -------------------------------------------------------------------------------
