@@ -27,6 +27,9 @@ PRODUCTION = PORTAL_ENV == "production"
 DEV_SECRET_KEY = "django-insecure-development-only-never-use-in-production"
 SECRET_KEY = env.str("SECRET_KEY", default="" if PRODUCTION else DEV_SECRET_KEY)
 DEBUG = env.bool("DEBUG", default=not PRODUCTION)
+# With DEBUG on, a missing page still shows the portal's own 404 (the demo must look like the
+# portal); TECHNICAL_404=true brings back Django's technical page with the URL patterns.
+TECHNICAL_404 = env.bool("TECHNICAL_404", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[] if PRODUCTION else ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -68,6 +71,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Inside the user, messages and CSP middleware: the 404 page is a whole portal page.
+    "core.middleware.NotFoundPageMiddleware",
     # Last, as django-axes asks: it turns a lockout raised during login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -235,6 +240,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
+# A list filter left empty reads "全部", not Django's "---------".
+FILTERS_EMPTY_CHOICE_LABEL = _("All")
 
 # --- Static and media files -------------------------------------------------------------------
 STATIC_URL = "/static/"

@@ -1,6 +1,7 @@
 """Filters of core's own lists."""
 
 import django_filters
+from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import AuditEntry
@@ -17,3 +18,12 @@ class AuditEntryFilter(django_filters.FilterSet):
     class Meta:
         model = AuditEntry
         fields = ["actor_name", "action", "object_repr", "object_id", "at_after", "at_before"]
+
+
+class YesNoFilter(django_filters.BooleanFilter):
+    """A yes/no filter that starts at "全部" (django-filter's own starts at "未知", a value nobody means)."""
+
+    def __init__(self, *args, **kwargs):
+        choices = [("", _("All")), ("true", _("yes")), ("false", _("no"))]
+        kwargs.setdefault("widget", forms.Select(choices=choices))
+        super().__init__(*args, **kwargs)

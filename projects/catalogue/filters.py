@@ -3,6 +3,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from core.filters import YesNoFilter
 from projects.models import RenovationItem
 
 from .selectors import categories
@@ -17,7 +18,7 @@ class RenovationItemFilter(django_filters.FilterSet):
     default_payer = django_filters.ChoiceFilter(
         label=_("paid by default by"), choices=RenovationItem.Payer.choices
     )
-    active = django_filters.BooleanFilter(label=_("offered for new projects"))
+    active = YesNoFilter(label=_("offered for new projects"))
 
     class Meta:
         model = RenovationItem

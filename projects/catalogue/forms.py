@@ -3,10 +3,10 @@
 from core.forms import ServiceModelForm
 from projects.models import RenovationItem
 
-from .services import RENOVATION_ITEM_FIELDS
+from .services import RENOVATION_ITEM_PAGE_FIELDS
 
 
 class RenovationItemForm(ServiceModelForm):
     class Meta:
         model = RenovationItem
-        fields = RENOVATION_ITEM_FIELDS
+        fields = RENOVATION_ITEM_PAGE_FIELDS

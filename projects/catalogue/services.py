@@ -54,7 +54,22 @@ def catalogue_load(category_model, item_model, path=CATALOGUE_FIXTURE):
     return created
 
 
+# What staff type and read on the portal's pages. The code is the item's key in spreadsheets
+# (改造内容编码) and the administration site; an item added on a page gets one made up for it.
+RENOVATION_ITEM_PAGE_FIELDS = tuple(name for name in RENOVATION_ITEM_FIELDS if name != "code")
+
+
+def renovationitem_code_free():
+    """A code no item has yet, for an item added without one: "item-60", "item-61", …"""
+    number = RenovationItem.objects.count() + 1
+    while RenovationItem.objects.filter(code=f"item-{number}").exists():
+        number += 1
+    return f"item-{number}"
+
+
 def renovationitem_create(*, actor, **fields):
+    if not fields.get("code"):
+        fields["code"] = renovationitem_code_free()
     return instance_create(actor=actor, model=RenovationItem, fields=fields, editable=RENOVATION_ITEM_FIELDS)
 
 

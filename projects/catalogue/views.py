@@ -28,7 +28,7 @@ class RenovationItemListView(ObjectListView):
 class RenovationItemDetailView(ObjectDetailView):
     model = RenovationItem
     related = ("category",)
-    fields = catalogue.RENOVATION_ITEM_FIELDS
+    fields = catalogue.RENOVATION_ITEM_PAGE_FIELDS
 
 
 class RenovationItemEditView(ObjectEditView):

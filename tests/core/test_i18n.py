@@ -47,3 +47,13 @@ def test_admin_speaks_chinese(world, client_for):
     page = client_for("sysadmin").get("/admin/").content.decode()
     assert "站点管理" in page or "管理" in page
     assert "行政区划" in page
+
+
+def test_list_filters_left_empty_read_all(world, client_for):
+    client = client_for("city")
+    for url in ("/projects/compounds/", "/projects/", "/projects/items/", "/org/regions/", "/org/organisations/",
+                "/audit/"):  # fmt: skip
+        html = client.get(url).content.decode()
+        assert "---------" not in html, url
+        if "<select" in html:
+            assert ">全部</option>" in html, url

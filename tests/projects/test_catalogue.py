@@ -67,8 +67,25 @@ def test_city_staff_adds_an_item_through_the_form(world, client_for):
     basic = ItemCategory.objects.get(code="basic")
     response = client_for("city").post(
         "/projects/items/add/",
-        {"category": basic.pk, "code": "solar_lighting", "name": "太阳能路灯", "unit": "个", "indicator": "",
+        {"category": basic.pk, "name": "太阳能路灯", "unit": "个", "indicator": "",
          "default_payer": "government", "payer_note": "", "order": 500, "active": "on"},
     )  # fmt: skip
-    item = RenovationItem.objects.get(code="solar_lighting")
+    item = RenovationItem.objects.get(name="太阳能路灯")
     assert response["Location"] == item.get_absolute_url()
+    # The form never asks for the spreadsheet key; the item gets one nobody else has.
+    assert item.code.startswith("item-")
+    assert RenovationItem.objects.filter(code=item.code).count() == 1
+
+
+def test_catalogue_pages_show_no_internal_code_and_filter_from_all(world, client_for):
+    client = client_for("city")
+    item = RenovationItem.objects.get(code="water_supply")
+    assert "water_supply" not in client.get(item.get_absolute_url()).content.decode()
+    assert 'name="code"' not in client.get("/projects/items/add/").content.decode()
+    html = client.get("/projects/items/").content.decode()
+    assert "---------" not in html
+    assert "未知" not in html
+    assert '<option value="" selected>全部</option>' in html
+    renovationitem_update(actor=world["city"], instance=item, active=False)
+    retired = client.get("/projects/items/", {"active": "false"}).context["object_list"]
+    assert [row.code for row in retired] == ["water_supply"]
