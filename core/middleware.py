@@ -1,5 +1,5 @@
-"""Request middleware: the language chosen by the user (not the browser), session time limits, and
-requests no page can take."""
+"""Request middleware: the language chosen by the user (not the browser), session time limits,
+requests no page can take, and the portal's own 404 page while DEBUG is on."""
 
 import time
 
@@ -8,8 +8,11 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import BadRequest
+from django.http import Http404
+from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.views.defaults import page_not_found
 
 LOGIN_TIME_KEY = "portal_login_at"
 LAST_SEEN_KEY = "portal_last_seen"
@@ -77,3 +80,34 @@ class RejectNulMiddleware:
 
 def _holds_nul(query):
     return any("\x00" in key or any("\x00" in value for value in values) for key, values in query.lists())
+
+
+class NotFoundPageMiddleware:
+    """With DEBUG on, answer a missing page with the portal's own 404 page (templates/404.html, in
+    Chinese) instead of Django's English technical page, unless ``TECHNICAL_404`` is set.
+
+    Django uses ``handler404`` only when DEBUG is off, and the demo runs with DEBUG on; it must still
+    look like the portal. A view's Http404 is caught in ``process_exception``; an address no URL
+    pattern matches never reaches a view, so it is resolved here first (the resolver caches, so
+    this costs next to nothing). Placed after CommonMiddleware, whose APPEND_SLASH redirect still
+    sees the 404.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def _active(self):
+        return settings.DEBUG and not settings.TECHNICAL_404
+
+    def __call__(self, request):
+        if self._active():
+            try:
+                resolve(request.path_info, getattr(request, "urlconf", None))
+            except Resolver404 as exc:
+                return page_not_found(request, exc)
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, Http404) and self._active():
+            return page_not_found(request, exception)
+        return None

@@ -123,6 +123,15 @@ class ObjectListView(RestrictedViewMixin, ListView):
             return self.paginate_by
         return size if size in PAGE_SIZES else self.paginate_by
 
+    def paginate_queryset(self, queryset, page_size):
+        """A page past the end shows the last page (a bookmark kept after rows went away, a
+        hand-edited ?page=999), and a page that is no number the first, instead of a 404."""
+        paginator = self.get_paginator(
+            queryset, page_size, orphans=self.get_paginate_orphans(), allow_empty_first_page=True
+        )
+        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        return paginator, page, page.object_list, page.has_other_pages()
+
     def sort_keys(self):
         return {column.sort for column in self.columns if column.sort}
 
