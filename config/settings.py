@@ -132,6 +132,9 @@ else:
     CELERY_BROKER_URL = "memory://"
     CELERY_TASK_ALWAYS_EAGER = True
     CELERY_TASK_EAGER_PROPAGATES = False
+# In-process mode: a job kind that takes seconds (the self-check) runs in a thread of the web
+# process, so the page that started it shows its progress bar at once. Tests run jobs inline.
+JOBS_IN_THREAD = env.bool("JOBS_IN_THREAD", default=True)
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

@@ -4,13 +4,15 @@ Kinds are registered in ``core.job_kinds``; this module starts, dispatches and r
 """
 
 import logging
+import threading
 
 from celery import current_app
-from django.db import transaction
+from django.conf import settings
+from django.db import connections, transaction
 from django.utils import timezone
 
 from .audit import audit_record
-from .job_kinds import job_function, job_kind, job_kinds, job_label
+from .job_kinds import job_function, job_kind, job_kinds, job_label, job_runs_in_thread
 from .models import AuditEntry, Job
 
 __all__ = ["job_dispatch", "job_kind", "job_label", "job_run", "job_start", "jobs_dispatch_pending"]
@@ -35,11 +37,30 @@ def job_dispatch(*, job_id):
     the beat task ``dispatch_pending_jobs`` sends it later; the web request never fails for it."""
     try:
         Job.objects.filter(pk=job_id, dispatched_at__isnull=True).update(dispatched_at=timezone.now())
+        if _in_thread(job_id):
+            threading.Thread(target=_run_in_thread, args=(job_id,), name=f"job-{job_id}", daemon=True).start()
+            return
         # Looked up in the app's registry, not sent by name: send_task() would ignore eager mode.
         current_app.tasks[RUN_JOB_TASK].delay(job_id)
     except Exception:  # kombu raises several unrelated types when Redis is down
         Job.objects.filter(pk=job_id, status=Job.Status.PENDING).update(dispatched_at=None)
         log.warning("Broker unreachable; job %s stays pending until it can be queued", job_id, exc_info=True)
+
+
+def _in_thread(job_id):
+    """In-process mode (no broker) runs a job inside the request that queued it; a kind that takes
+    seconds asks for a thread instead, so its page answers at once (settings.JOBS_IN_THREAD)."""
+    if not (current_app.conf.task_always_eager and settings.JOBS_IN_THREAD):
+        return False
+    kind = Job.objects.filter(pk=job_id).values_list("kind", flat=True).first()
+    return job_runs_in_thread(kind)
+
+
+def _run_in_thread(job_id):
+    try:
+        job_run(job_id=job_id)
+    finally:
+        connections.close_all()  # the thread's own connections, not the request's
 
 
 def job_run(*, job_id):

@@ -4,13 +4,42 @@ import time
 
 from django.core.cache import cache
 from django.db import connection
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .jobs import job_kind
 from .pdf import cjk_font_families, harfbuzz_subsetting_available, render_pdf
 
+DATABASE_NAMES = {"postgresql": "PostgreSQL", "sqlite": "SQLite"}
 
-@job_kind("selfcheck", _("System self-check"))
+
+def _yes_no(value):
+    return _("yes") if value else _("no")
+
+
+def describe(result):
+    """The result as the job's page shows it: Chinese labels, display values with their units."""
+    rows = []
+    if "database" in result:
+        rows.append((_("Database"), DATABASE_NAMES.get(result["database"], result["database"])))
+    if "cache" in result:
+        rows.append((_("Cache works"), _yes_no(result["cache"])))
+    if "pdf_bytes" in result:
+        rows.append(
+            (_("Size of the test PDF"), _("%(size)s KB") % {"size": round(result["pdf_bytes"] / 1024)})
+        )
+    if "pdf_seconds" in result:
+        rows.append(
+            (_("Time to render the test PDF"), _("%(seconds).1f s") % {"seconds": result["pdf_seconds"]})
+        )
+    if "harfbuzz_subset" in result:
+        rows.append((_("PDF font subsetting (HarfBuzz)"), _yes_no(result["harfbuzz_subset"])))
+    if "cjk_fonts" in result:
+        rows.append((_("Chinese fonts"), "、".join(result["cjk_fonts"]) or _("none: install fonts-noto-cjk")))
+    return rows
+
+
+@job_kind("selfcheck", gettext_lazy("System self-check"), describe=describe, thread_in_process=True)
 def selfcheck(job, report):
     result = {}
     report(10, _("Checking the database"))
@@ -30,5 +59,5 @@ def selfcheck(job, report):
     result["pdf_seconds"] = round(time.perf_counter() - started, 2)
     result["harfbuzz_subset"] = harfbuzz_subsetting_available()
     result["cjk_fonts"] = cjk_font_families()[:5]
-    report(100, _("Done"))
+    report(100, _("The database, the cache and the PDF stack answered."))
     return result

@@ -329,6 +329,13 @@ class JobDetailView(RestrictedViewMixin, DetailView):
     model = Job
     template_name = "core/job_detail.html"
 
+    def get_context_data(self, **kwargs):
+        from .job_kinds import job_result_rows
+
+        context = super().get_context_data(**kwargs)
+        context["result_rows"] = job_result_rows(self.object)
+        return context
+
 
 class JobProgressView(JobDetailView):
     """The progress fragment htmx polls every second until the job has finished."""

@@ -25,6 +25,9 @@ IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 def pytest_configure(config):
     # Hashing a password with production's 1,000,000 PBKDF2 rounds costs ~0.4 s per persona.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # In-process jobs run inline in tests, inside the test's transaction (a browser test that
+    # watches a job's progress bar turns the thread back on).
+    settings.JOBS_IN_THREAD = False
 
 
 @pytest.fixture(autouse=True)

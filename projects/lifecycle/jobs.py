@@ -1,5 +1,6 @@
 """Background jobs of the lifecycle: a changed city policy re-dates the city's projects."""
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.jobs import job_kind, job_start
@@ -11,7 +12,14 @@ from .schedule import schedules_recompute
 SCHEDULE_RECOMPUTE_JOB = "schedule_recompute"
 
 
-@job_kind(SCHEDULE_RECOMPUTE_JOB, _("Recomputing project deadlines"))
+def describe(result):
+    return [
+        (gettext("City"), result.get("city", "")),
+        (gettext("Projects whose next deadline moved"), result.get("projects", 0)),
+    ]
+
+
+@job_kind(SCHEDULE_RECOMPUTE_JOB, _("Recomputing project deadlines"), describe=describe)
 def recompute_schedules(job, report):
     city = Region.objects.get(pk=job.params["city"])
     report(10, city.name)

@@ -1,5 +1,7 @@
 """Background jobs: recorded first, run once, polled by pages; a broker outage loses nothing."""
 
+import threading
+
 import pytest
 from django.db import transaction
 
@@ -110,3 +112,60 @@ def test_sysadmin_starts_a_selfcheck_from_the_status_page(world, client_for, eag
     job = Job.objects.get(kind="selfcheck")
     assert response.status_code == 302
     assert response["Location"] == job.get_absolute_url()
+
+
+def test_selfcheck_result_reads_in_chinese_with_units(world, client_for):
+    job = Job.objects.create(
+        kind="selfcheck",
+        created_by=world["sysadmin"],
+        status=Job.Status.SUCCEEDED,
+        progress=100,
+        message="数据库、缓存和 PDF 组件均有响应。",
+        result={
+            "database": "sqlite",
+            "cache": True,
+            "pdf_bytes": 222400,
+            "pdf_seconds": 8.35,
+            "harfbuzz_subset": False,
+            "cjk_fonts": ["Noto Sans CJK SC", "Noto Serif CJK SC"],
+        },
+    )
+    body = client_for("sysadmin").get(job.get_absolute_url()).content.decode()
+    for raw in ("pdf_bytes", "pdf_seconds", "harfbuzz_subset", "cjk_fonts", "True", "False", "['"):
+        assert raw not in body
+    for shown in ("SQLite", "缓存可用", "217 KB", "8.3 秒", "Noto Sans CJK SC、Noto Serif CJK SC"):
+        assert shown in body
+    assert body.count("已完成") == 1  # the status once, not "已完成 完成"
+
+
+def test_a_job_of_a_kind_that_describes_nothing_shows_no_raw_keys(world, client_for):
+    job = Job.objects.create(
+        kind="import_check", created_by=world["sysadmin"], status=Job.Status.SUCCEEDED, result={"total": 3}
+    )
+    assert "total" not in client_for("sysadmin").get(job.get_absolute_url()).content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_in_process_a_slow_job_runs_in_a_thread_and_the_page_answers_at_once(settings, eager_tasks):
+    from tests.factories import load_world
+
+    world = load_world()
+    settings.JOBS_IN_THREAD = True
+    release = threading.Event()
+
+    @jobs.job_kind("test_waits", "waits", thread_in_process=True)
+    def waits(job, report):
+        report(50, "half way")
+        if not release.wait(10):
+            raise RuntimeError("never released")
+        return {}
+
+    job = jobs.job_start(kind="test_waits", user=world["sysadmin"])  # autocommit: dispatched at once
+    job.refresh_from_db()
+    assert job.status in (Job.Status.PENDING, Job.Status.RUNNING)  # the caller did not wait for it
+    release.set()
+    for thread in threading.enumerate():
+        if thread.name == f"job-{job.pk}":
+            thread.join(10)
+    job.refresh_from_db()
+    assert job.status == Job.Status.SUCCEEDED, job.message
