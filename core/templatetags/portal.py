@@ -1,13 +1,13 @@
 """Template helpers shared by every page."""
 
-from decimal import Decimal, InvalidOperation
-
 from django import forms, template
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
+
+from core.money import format_wan
 
 register = template.Library()
 
@@ -78,11 +78,8 @@ def _check_list(bound_field):
 
 @register.filter
 def wan(value, places=2):
-    """元 or m² → 万元 / 万平方米: 1234567 → 123.46."""
-    try:
-        return f"{(Decimal(value) / Decimal(10000)):,.{int(places)}f}"
-    except (InvalidOperation, TypeError, ValueError):
-        return "—"
+    """元 or m² → 万元 / 万平方米: 1234567 → 123.46; 24 → 0.0024 (never 0.00); empty → — (core.money)."""
+    return format_wan(value, places)
 
 
 @register.filter

@@ -16,6 +16,7 @@ from core.validators import not_in_future
 from .catalogue import RenovationItem
 from .project import Project
 
+# Stored in yuan with 2 places; typed and shown in 万元 (core.money, docs/money.md).
 MONEY = {"max_digits": 14, "decimal_places": 2}
 PERCENT = (MinValueValidator(0), MaxValueValidator(100))
 
@@ -33,13 +34,13 @@ class ProjectItem(BaseModel):
         _("quantity"), max_digits=12, decimal_places=2, validators=[MinValueValidator(0)]
     )
     estimated_cost = models.DecimalField(
-        _("estimated cost (yuan)"), **MONEY, null=True, blank=True, validators=[MinValueValidator(0)]
+        _("estimated cost"), **MONEY, null=True, blank=True, validators=[MinValueValidator(0)]
     )
     bid_price = models.DecimalField(
-        _("contract price (yuan)"), **MONEY, null=True, blank=True, validators=[MinValueValidator(0)]
+        _("contract price"), **MONEY, null=True, blank=True, validators=[MinValueValidator(0)]
     )
     actual_cost = models.DecimalField(
-        _("actual cost (yuan)"), **MONEY, null=True, blank=True, validators=[MinValueValidator(0)]
+        _("actual cost"), **MONEY, null=True, blank=True, validators=[MinValueValidator(0)]
     )
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0, validators=PERCENT)
     payer = models.CharField(_("paid by"), max_length=16, choices=RenovationItem.Payer.choices)
@@ -77,7 +78,7 @@ class ProgressReport(BaseModel):
     reported_on = models.DateField(_("date"), validators=[not_in_future])
     percent = models.PositiveSmallIntegerField(_("complete (%)"), validators=PERCENT)
     investment_to_date = models.DecimalField(
-        _("investment completed to date (yuan)"), **MONEY, validators=[MinValueValidator(0)]
+        _("investment completed to date"), **MONEY, validators=[MinValueValidator(0)]
     )
     note = models.TextField(_("note"), blank=True)
     reported_by = models.ForeignKey(

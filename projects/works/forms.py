@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import ServiceModelForm
+from core.money import WanField
 from projects.catalogue.selectors import offered_basic_items
 from projects.models import Finding, ProjectItem, RenovationItem
 
@@ -29,6 +30,9 @@ class ItemSelect(forms.Select):
         return option
 
 
+MONEY_FIELDS = ("estimated_cost", "bid_price", "actual_cost")
+
+
 def item_choices(items):
     groups = {}
     for item in items:
@@ -41,6 +45,8 @@ class ProjectItemForm(ServiceModelForm):
         model = ProjectItem
         fields = PROJECT_ITEM_FIELDS
         widgets = {"note": forms.TextInput(attrs={"placeholder": _("note")})}
+        # Stored in yuan, typed and read in 万元 (docs/money.md).
+        field_classes = dict.fromkeys(MONEY_FIELDS, WanField)
 
     def __init__(self, *args, items, **kwargs):
         super().__init__(*args, **kwargs)  # the service checks the whole grid at once
@@ -49,7 +55,7 @@ class ProjectItemForm(ServiceModelForm):
         self.fields["item"].widget = ItemSelect(items=items, choices=self.fields["item"].choices)
         self.fields["payer"].required = False  # empty: the item's default payer
         self.fields["payer"].choices = [("", _("item default")), *RenovationItem.Payer.choices]
-        for name in ("quantity", "estimated_cost", "bid_price", "actual_cost", "progress"):
+        for name in ("quantity", *MONEY_FIELDS, "progress"):
             self.fields[name].widget.attrs.update({"inputmode": "decimal", "class": "text-end"})
 
 
@@ -77,9 +83,7 @@ class MultipleFileField(forms.FileField):
 class ProgressReportForm(forms.Form):
     reported_on = forms.DateField(label=_("date"), widget=forms.DateInput(attrs=DATE))
     percent = forms.IntegerField(label=_("complete (%)"), min_value=0, max_value=100)
-    investment_to_date = forms.DecimalField(
-        label=_("investment completed to date (yuan)"), min_value=0, max_digits=14, decimal_places=2
-    )
+    investment_to_date = WanField(label=_("investment completed to date"), min_value=0)
     note = forms.CharField(label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     photos = MultipleFileField(
         label=_("photos"), required=False, help_text=_("JPEG or PNG; several at once.")

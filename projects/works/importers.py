@@ -13,6 +13,7 @@ from core.audit import bulk_audit
 from core.bulk import bulk_apply_changes, chunked, group_by
 from core.importing import Column, Importer, change_text, decimal, integer, register_importer, text
 from core.models import AuditEntry
+from core.money import export_wan, wan_cell
 from projects.models import Project, ProjectItem, RenovationItem
 
 from . import rules
@@ -27,7 +28,9 @@ PAYER = {
     "通信运营企业": RenovationItem.Payer.OPERATORS,
     "多方共担": RenovationItem.Payer.MIXED,
 }
-MONEY = partial(decimal, minimum=0, maximum=Decimal("999999999999.99"))
+# Amounts in 万元 as on every page (docs/money.md): 24 → 240000.00 yuan stored; up to 6 places keep the fen.
+MONEY = partial(wan_cell, minimum=0, maximum=Decimal("99999999.999999"))
+MONEY_HELP = gettext_lazy("In 10k yuan (万元), as on the pages: 24 is 240,000 yuan, 0.0024 is 24 yuan.")
 
 
 ITEM_VALUES = ("quantity", "estimated_cost", "bid_price", "actual_cost", "progress", "payer", "note")
@@ -46,9 +49,9 @@ class ProjectItemImporter(Importer):
         Column("改造内容", "item_name", parse=partial(text, max_length=50), example="供水管网改造", width=20),
         Column("数量", "quantity", required=True,
                parse=partial(decimal, minimum=0, maximum=Decimal("9999999999.99")), example=1200),
-        Column("估算金额（元）", "estimated_cost", parse=MONEY, example=360000),
-        Column("合同价（元）", "bid_price", parse=MONEY),
-        Column("实际金额（元）", "actual_cost", parse=MONEY),
+        Column("估算金额（万元）", "estimated_cost", parse=MONEY, example=36, help=MONEY_HELP),
+        Column("合同价（万元）", "bid_price", parse=MONEY, help=MONEY_HELP),
+        Column("实际金额（万元）", "actual_cost", parse=MONEY, help=MONEY_HELP),
         Column("进度（%）", "progress", parse=partial(integer, minimum=0, maximum=100), example=0),
         Column("出资方", "payer", choices=PAYER, help=gettext_lazy("Empty: who pays for the item by default.")),
         Column("备注", "note", parse=partial(text, max_length=200), width=30),
@@ -182,5 +185,6 @@ class ProjectItemImporter(Importer):
     def export_rows(self, queryset):
         payer = {v: k for k, v in PAYER.items()}
         for row in queryset.select_related("project", "item").iterator(chunk_size=2000):
-            yield (row.project.code, row.item.code, row.item.name, row.quantity, row.estimated_cost,
-                   row.bid_price, row.actual_cost, row.progress, payer[row.payer], row.note)  # fmt: skip
+            yield (row.project.code, row.item.code, row.item.name, row.quantity, export_wan(row.estimated_cost),
+                   export_wan(row.bid_price), export_wan(row.actual_cost), row.progress, payer[row.payer],
+                   row.note)  # fmt: skip

@@ -28,10 +28,11 @@ def item_totals(project):
         .order_by()
     }
     rows = [(category, sums[category.pk]) for category in categories() if category.pk in sums]
-    grand = {
-        key: sum((values[key] or 0 for _c, values in rows), 0)
-        for key in ("items", "estimated", "bid", "actual")
-    }
+    grand = {"items": sum(values["items"] for _c, values in rows)}
+    for key in ("estimated", "bid", "actual"):
+        # As SQL's SUM and each subtotal: no amount entered is no total ("—"), not 0.00 (docs/money.md).
+        entered = [values[key] for _c, values in rows if values[key] is not None]
+        grand[key] = sum(entered) if entered else None
     return rows, grand
 
 

@@ -23,7 +23,7 @@ def test_city_staff_fill_the_item_grid_and_see_totals_per_category(world, page, 
     rows.nth(0).locator("select[name$='-item']").select_option(value=str(water.pk))
     expect(rows.nth(0).locator(".unit-cell")).to_have_text(water.unit)
     rows.nth(0).locator("input[name$='-quantity']").fill("1.5")
-    rows.nth(0).locator("input[name$='-estimated_cost']").fill("300000")
+    rows.nth(0).locator("input[name$='-estimated_cost']").fill("30")  # 万元
     # A bad cell: the whole grid is refused, naming the row, and what was typed stays.
     rows.nth(1).locator("select[name$='-item']").select_option(value=str(lift.pk))
     rows.nth(1).locator("input[name$='-quantity']").fill("-2")
@@ -33,7 +33,7 @@ def test_city_staff_fill_the_item_grid_and_see_totals_per_category(world, page, 
 
     rows = page.locator("#item-grid tbody tr.item-row")
     rows.nth(1).locator("input[name$='-quantity']").fill("2")
-    rows.nth(1).locator("input[name$='-estimated_cost']").fill("900000")
+    rows.nth(1).locator("input[name$='-estimated_cost']").fill("90")
     # More rows come from the template and count in the management form.
     page.get_by_role("button", name="增加行").click()
     expect(page.locator("#item-grid tbody tr.item-row")).to_have_count(8)

@@ -23,7 +23,7 @@ def test_an_audit_change_is_labelled_by_its_field_on_the_object_or_on_a_record_o
     entry = AuditEntry(content_type=ContentType.objects.get_for_model(Project))
     with translation.override("en"):
         assert change_label("plan_year", entry) == "plan year"
-        assert change_label("investment_to_date", entry) == "investment completed to date (yuan)"
+        assert change_label("investment_to_date", entry) == "investment completed to date"
         assert change_label("items", entry) == "items"  # a reverse relation: the key as it is
         assert change_label("photos", entry) == "photos"
     assert change_label("plan_year", AuditEntry()) == "plan_year"

@@ -37,8 +37,8 @@ def project_row(code="P-001", compounds="C-A1", **changes):
 
 def item_row(project="P-001", item="water_supply", **changes):
     row = {
-        "项目编号": project, "改造内容编码": item, "改造内容": None, "数量": 1200, "估算金额（元）": 360000,
-        "合同价（元）": None, "实际金额（元）": None, "进度（%）": 0, "出资方": None, "备注": "",
+        "项目编号": project, "改造内容编码": item, "改造内容": None, "数量": 1200, "估算金额（万元）": 36,
+        "合同价（万元）": None, "实际金额（万元）": None, "进度（%）": 0, "出资方": None, "备注": "",
     }  # fmt: skip
     row.update(changes)
     return [row[h] for h in ITEM_HEADERS]
@@ -311,12 +311,12 @@ def test_items_are_added_by_item_code_or_name_with_the_default_payer(world, proj
 def test_an_item_already_in_the_project_is_updated(world, project_a):
     run_items(world["clerk_a"], items_file(item_row()), commit=True)
     report = run_items(
-        world["clerk_a"], items_file(item_row(**{"进度（%）": 40, "合同价（元）": 350000})), commit=True
+        world["clerk_a"], items_file(item_row(**{"进度（%）": 40, "合同价（万元）": 35})), commit=True
     )
     assert (report.new, report.updated) == (0, 1), messages(report)
     row = project_a.items.get()
     assert (row.progress, row.bid_price) == (40, Decimal("350000.00"))
-    again = run_items(world["clerk_a"], items_file(item_row(**{"进度（%）": 40, "合同价（元）": 350000})))
+    again = run_items(world["clerk_a"], items_file(item_row(**{"进度（%）": 40, "合同价（万元）": 35})))
     assert again.unchanged == 1
 
 

@@ -12,8 +12,10 @@ from django.urls import reverse
 from django.utils import translation
 
 from core.models import AuditEntry
+from core.money import wan_figure
 from org.models import User
 from projects.models import ItemCategory, Project, ProjectItem, RenovationItem
+from projects.works.forms import MONEY_FIELDS
 from projects.works.selectors import item_totals, missing_basic_items
 from projects.works.services import finding_close, project_items_save
 from tests.factories import compound_in, finding_in, project_in
@@ -218,7 +220,7 @@ def test_totals_add_up_each_category_in_catalogue_order_and_the_whole_project(wo
 
 def test_a_project_without_items_has_no_totals(world, project):
     rows, grand = item_totals(project)
-    assert rows == [] and grand == {"items": 0, "estimated": 0, "bid": 0, "actual": 0}
+    assert rows == [] and grand == {"items": 0, "estimated": None, "bid": None, "actual": None}
 
 
 def test_missing_basic_items_are_those_an_inspection_asked_for_that_the_project_lacks(world, project):
@@ -259,6 +261,7 @@ def grid_post(existing=(), new=(), extra=3):
     rows = []
     for instance, changes in existing:
         cells = {name: getattr(instance, name) for name in GRID_FIELDS}
+        cells.update({name: wan_figure(cells[name]) for name in MONEY_FIELDS})  # the boxes show 万元
         cells["item"] = instance.item_id
         rows.append({**cells, "id": instance.pk, **changes})
     rows.extend(new)
@@ -288,7 +291,7 @@ def test_the_grid_page_saves_several_rows_at_once(world, client_for, project):
     data = grid_post(
         existing=[(lighting, {"quantity": "40", "progress": 20}), (fences, {"DELETE": True})],
         new=[
-            {"item": item("water_supply").pk, "quantity": "850", "estimated_cost": "425000", "progress": 0},
+            {"item": item("water_supply").pk, "quantity": "850", "estimated_cost": "42.5", "progress": 0},
             {"item": item("lift_installation").pk, "quantity": "2", "progress": 0, "payer": "mixed"},
         ],
     )

@@ -179,7 +179,7 @@ def test_the_progress_page_takes_several_photos_at_once(world, client_for, build
     response = client_for("clerk_a").post(
         reverse("projects:progressreport_add", args=[building.pk]),
         {
-            "reported_on": TODAY.isoformat(), "percent": 60, "investment_to_date": "1800000", "note": "",
+            "reported_on": TODAY.isoformat(), "percent": 60, "investment_to_date": "180", "note": "",
             "photos": [upload("一号楼.jpg", JPEG_BYTES), upload("二号楼.jpg", JPEG_BYTES)],
         },
     )  # fmt: skip
@@ -197,7 +197,7 @@ def test_the_progress_page_takes_several_photos_at_once(world, client_for, build
 def test_a_progress_date_in_the_future_is_shown_on_the_form(world, client_for, building):
     response = client_for("clerk_a").post(
         reverse("projects:progressreport_add", args=[building.pk]),
-        {"reported_on": (TODAY + DAY).isoformat(), "percent": 60, "investment_to_date": "1800000"},
+        {"reported_on": (TODAY + DAY).isoformat(), "percent": 60, "investment_to_date": "180"},
     )
     assert response.status_code == 200
     assert response.context["form"].has_error("reported_on")
