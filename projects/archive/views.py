@@ -1,14 +1,12 @@
 """Actions on a project's archive: tick or untick a prerequisite, add, download or remove a file."""
 
-import mimetypes
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 from core.forms import form_messages
+from core.http import file_response
 from projects.lifecycle.views import RecordActionView
 from projects.models import Attachment, ProjectPrerequisite
 
@@ -83,19 +81,9 @@ class AttachmentDownloadView(RecordActionView):
 
     def get(self, request, pk):
         attachment = self.get_record()
-        # Photos may show inline (thumbnails on the project page); everything else downloads.
-        inline = request.GET.get("inline") == "1" and attachment.is_image
-        content_type = mimetypes.guess_type(attachment.filename)[0] or "application/octet-stream"
-        response = FileResponse(
-            attachment.file.open("rb"),
-            as_attachment=not inline,
-            filename=attachment.filename,
-            content_type=content_type,
-        )
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-        response["Cache-Control"] = "private, max-age=3600"
-        return response
+        # ?inline=1 shows a photo (thumbnails on the project page) or a PDF in the browser.
+        inline = request.GET.get("inline") == "1"
+        return file_response(attachment.file.open("rb"), attachment.filename, inline=inline)
 
 
 class AttachmentDeleteView(RecordActionView):

@@ -18,6 +18,8 @@ from projects.works.services import (
     project_items_save,
 )
 
+from .documents import demo_document
+
 # (item code, quantity, estimated yuan): the content of a typical 淄博 project.
 DEMO_ITEMS = (
     ("water_supply", "1200", "420000"),
@@ -37,7 +39,6 @@ PREREQUISITE_NOTES = {
     Prerequisite.CONTRIBUTION: "居民出资协议签订率85%",
     Prerequisite.PROPERTY_MANAGEMENT: "业主大会通过物业服务合同",
 }
-PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 
 
 def png(width=96, height=64, rgb=(90, 140, 200)):
@@ -87,12 +88,13 @@ def seed_items(admin, project, index):
     project_items_save(actor=admin, project=project, rows=rows)
 
 
-def upload(admin, project, kind, name, content=PDF, description=""):
+def upload(admin, project, kind, name, content=None, description=""):
+    """A file of the project's archive: by default the demo's one-page PDF of its kind."""
     attachment_upload(
         actor=admin,
         project=project,
         kind=kind,
-        upload=SimpleUploadedFile(name, content),
+        upload=SimpleUploadedFile(name, content or demo_document(kind)),
         description=description,
     )
 

@@ -1,11 +1,14 @@
 """The demo city's projects: one in every stage, some overdue, each carrying what its stage implies."""
 
 import io
+import re
+import subprocess
 
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from projects.demo.documents import DOCUMENTS
 from projects.models import Attachment, Finding, Project
 from projects.works.selectors import missing_basic_items
 
@@ -55,3 +58,15 @@ def test_seed_demo_twice_adds_no_project_or_record(demo):
     counts = (Project.objects.count(), Attachment.objects.count(), Finding.objects.count())
     call_command("seed_demo", password="Demo#2026zb", stdout=io.StringIO())
     assert (Project.objects.count(), Attachment.objects.count(), Finding.objects.count()) == counts
+
+
+def test_demo_archive_pdfs_are_real_one_page_documents(demo, needs_poppler, tmp_path):
+    pdfs = Attachment.objects.filter(filename__endswith=".pdf")
+    assert pdfs.count() >= 5
+    for attachment in pdfs:
+        path = tmp_path / f"{attachment.pk}.pdf"
+        path.write_bytes(attachment.file.read())
+        info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True).stdout
+        assert re.search(r"^Pages:\s+1$", info, re.MULTILINE), (attachment.filename, info)
+        text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout
+        assert DOCUMENTS[attachment.kind]["title"] in text.replace("\n", ""), attachment.filename

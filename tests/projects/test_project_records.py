@@ -629,14 +629,22 @@ def test_the_project_page_uploads_a_file_and_its_readers_download_it(world, clie
     assert client_for("anonymous").get(attachment.get_download_url()).status_code == 302
 
 
-def test_photos_may_show_inline_and_other_files_always_download(world, client_for, building):
+def test_photos_and_pdfs_show_inline_when_asked_and_other_files_always_download(world, client_for, building):
     photo = attachment_in(building, world["clerk_a"], kind="photo", name="现场.jpg", content=JPEG_BYTES)
     plan = attachment_in(building, world["clerk_a"])
+    sheet = attachment_in(building, world["clerk_a"], kind="other", name="清单.xlsx", content=b"PK\x03\x04")
     client = client_for("district")
     response = client.get(photo.get_download_url(), {"inline": "1"})
     assert response["Content-Disposition"].startswith("inline;") and response["Content-Type"] == "image/jpeg"
+    assert "sandbox" in response["Content-Security-Policy"]
     response = client.get(plan.get_download_url(), {"inline": "1"})
+    assert response["Content-Disposition"].startswith("inline;") and response["Content-Type"] == "application/pdf"
+    # Chrome's PDF viewer does not start in a sandboxed document.
+    assert "sandbox" not in response["Content-Security-Policy"]
+    assert client.get(plan.get_download_url())["Content-Disposition"].startswith("attachment;")
+    response = client.get(sheet.get_download_url(), {"inline": "1"})
     assert response["Content-Disposition"].startswith("attachment;")
+    assert "sandbox" in response["Content-Security-Policy"]
 
 
 def test_a_pdf_that_is_really_a_png_is_refused_in_chinese_naming_it_and_nothing_is_kept(
