@@ -13,7 +13,7 @@ from django.views import View
 from django.views.generic import DetailView, FormView
 
 from .http import XLSX, attachment
-from .importing import importer_for, importer_kinds
+from .importing import GUIDE_HEADERS, importer_for, importer_kinds
 from .imports import import_commit, import_errors_workbook, import_retry, import_upload, importer_allowed
 from .models import ImportBatch
 from .spreadsheets import write_template
@@ -52,17 +52,32 @@ class ImportStartView(KindMixin, FormView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(importer=self.importer_class, kind=self.kwargs["kind"])
+        context.update(
+            importer=self.importer_class, kind=self.kwargs["kind"], guide=self.importer_class.guide()
+        )
         return context
 
 
 class ImportTemplateView(KindMixin, View):
-    """The template: Chinese headers, an example row, drop-down lists for coded columns."""
+    """The template: Chinese headers, an example row, drop-down lists for coded columns, and the
+    column guide of the import page as a second sheet."""
 
     def get(self, request, kind):
         label = str(self.importer_class.label)
+        yes = _("yes")
+        guide = [
+            GUIDE_HEADERS,
+            *(
+                (row.header, row.meaning, yes if row.required else "", row.format, row.allowed, row.example)
+                for row in self.importer_class.guide()
+            ),
+        ]
         content = write_template(
-            self.importer_class.columns, sheet_title=label, choice_error=_("Choose a value from the list.")
+            self.importer_class.columns,
+            sheet_title=label,
+            choice_error=_("Choose a value from the list."),
+            guide=guide,
+            guide_title=_("How to fill in"),
         )
         return attachment(content, f"{label}导入模板.xlsx", XLSX)
 

@@ -12,9 +12,10 @@ from abc import ABC, abstractmethod
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import partial
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -151,6 +152,77 @@ def choice(value, choices):
     )
 
 
+# --- what the parsers accept, in words (the column guide) -------------------------------------
+
+# A bound this large only keeps the database from overflowing; it is no rule a user needs to read.
+UNREADABLE_BOUND = 10**9
+
+
+def _bounds(minimum=None, maximum=None, exclusive_minimum=False):
+    if maximum is not None and maximum >= UNREADABLE_BOUND:
+        maximum = None
+    if minimum is not None and maximum is not None:
+        return _("from %(min)s to %(max)s") % {"min": minimum, "max": maximum}
+    if minimum is not None:
+        return (_("greater than %(min)s") if exclusive_minimum else _("at least %(min)s")) % {"min": minimum}
+    if maximum is not None:
+        return _("at most %(max)s") % {"max": maximum}
+    return ""
+
+
+def _with_bounds(kind, **bounds):
+    limits = _bounds(**bounds)
+    return _("%(kind)s, %(bounds)s") % {"kind": kind, "bounds": limits} if limits else kind
+
+
+def _text_format(max_length=None):
+    if max_length:
+        return _("Text, at most %(n)d characters") % {"n": max_length}
+    return _("Text")
+
+
+def _integer_format(minimum=None, maximum=None):
+    return _with_bounds(_("Whole number"), minimum=minimum, maximum=maximum)
+
+
+def _decimal_format(places=2, minimum=None, maximum=None, exclusive_minimum=False):
+    kind = _("Number with at most %(places)d decimal places") % {"places": places}
+    return _with_bounds(kind, minimum=minimum, maximum=maximum, exclusive_minimum=exclusive_minimum)
+
+
+def _date_format():
+    return _("Date, written as 2026-03-31 (2026/3/31, 2026.3.31 and 2026年3月31日 are read too)")
+
+
+def _boolean_format():
+    return _("是 or 否")
+
+
+def described(describe):
+    """Give a parser of an app its words for the column guide: ``@described(lambda: _("…"))``."""
+
+    def attach(parse):
+        parse.describe = describe
+        return parse
+
+    return attach
+
+
+def cell_format(parse):
+    """What ``parse`` accepts, in the user's language; a ``partial`` of a parser here is described
+    with its options (the maximum length, the bounds)."""
+    function, options = (parse.func, parse.keywords) if isinstance(parse, partial) else (parse, {})
+    describe = getattr(function, "describe", None)
+    return str(describe(**options)) if describe else ""
+
+
+text.describe = _text_format
+integer.describe = _integer_format
+decimal.describe = _decimal_format
+date.describe = _date_format
+boolean.describe = _boolean_format
+
+
 # --- the engine --------------------------------------------------------------------------------
 
 
@@ -165,7 +237,37 @@ class Column:
     choices: dict = None  # label -> stored value; shown as a drop-down in the template
     example: object = ""
     width: int = 14
-    help: str = ""
+    help: str = ""  # what the column means: the header's comment in the template, the guide's text
+
+    def format_text(self):
+        if self.choices:
+            return _("One of the list (the template offers a drop-down)")
+        return cell_format(self.parse)
+
+    def allowed_values(self):
+        return "、".join(self.choices) if self.choices else ""
+
+
+@dataclass(frozen=True)
+class GuideRow:
+    """One column as the guide explains it."""
+
+    header: str
+    meaning: str
+    required: bool
+    format: str
+    allowed: str
+    example: str
+
+
+GUIDE_HEADERS = (
+    gettext_lazy("Column"),
+    gettext_lazy("Meaning"),
+    gettext_lazy("Required"),
+    gettext_lazy("Format"),
+    gettext_lazy("Allowed values"),
+    gettext_lazy("Example"),
+)
 
 
 @dataclass
@@ -202,6 +304,9 @@ class ImportReport:
         self.errors.append(RowError(row, column, str(message)))
         self.rejected_rows.add(row)
 
+    def has_errors(self, row):
+        return row in self.rejected_rows
+
     def summary(self):
         return {
             "total": self.total,
@@ -230,6 +335,30 @@ class Importer(ABC):
     def __init__(self, user):
         self.user = user
 
+    @classmethod
+    def guide(cls):
+        """The column guide of the import page and of the template's second sheet, from the
+        columns themselves: header, meaning, required, format, allowed values, example."""
+        rows = []
+        for column in cls.columns:
+            meaning = column.help
+            if not meaning and cls.model is not None:
+                try:
+                    meaning = cls.model._meta.get_field(column.key).verbose_name
+                except FieldDoesNotExist:
+                    meaning = ""
+            rows.append(
+                GuideRow(
+                    header=column.header,
+                    meaning=str(meaning),
+                    required=column.required,
+                    format=column.format_text(),
+                    allowed=column.allowed_values(),
+                    example="" if column.example in (None, "") else str(column.example),
+                )
+            )
+        return rows
+
     # The engine ----------------------------------------------------------------------------
 
     def run(self, table, *, commit, progress=None):
@@ -247,6 +376,9 @@ class Importer(ABC):
             if commit and report.ok:
                 self.save(plan, report)
                 report.committed = True
+        # Row by row, each row's errors in the order of its columns, as the user reads the file.
+        order = {column.header: index for index, column in enumerate(self.columns)}
+        report.errors.sort(key=lambda error: (error.row, order.get(error.column, len(order))))
         return report
 
     def match_headers(self, headers):
@@ -274,28 +406,27 @@ class Importer(ABC):
         return positions
 
     def parse_rows(self, table, positions, report):
-        """[(row number, {key: value})] for rows whose cells all parse; errors go to the report."""
+        """[(row number, {key: value})] for every row; a cell that does not parse is reported and
+        left out of its row's values. ``plan`` still checks what the rest of such a row refers to
+        (a compound code, a community), so every error of the file comes out in one pass, and skips
+        the row (``report.has_errors(number)``) before counting or saving it."""
         parsed = []
         columns = [(c, positions[c.key]) for c in self.columns if c.key in positions]
         for number, row in zip(table.numbers, table.rows, strict=True):
-            values, ok = {}, True
+            values = {}
             for column, position in columns:
                 raw = row[position]
                 if column.required and (raw is None or str(raw).strip() == ""):
                     report.add_error(number, column.header, _("Required."))
-                    ok = False
                     continue
                 try:
-                    values[column.key] = (
-                        choice(raw, column.choices)
-                        if column.choices and raw is not None
-                        else column.parse(raw)
-                    )
+                    if column.choices:  # an empty cell is None: the importer's default applies
+                        values[column.key] = None if raw is None else choice(raw, column.choices)
+                    else:
+                        values[column.key] = column.parse(raw)
                 except CellError as error:
                     report.add_error(number, column.header, str(error))
-                    ok = False
-            if ok:
-                parsed.append((number, values))
+            parsed.append((number, values))
         return parsed
 
     def report_invalid(self, report, number, error, column=""):
@@ -314,7 +445,9 @@ class Importer(ABC):
 
     @abstractmethod
     def plan(self, rows, report):
-        """Match rows to existing objects, check scope and uniqueness, count new/updated/unchanged."""
+        """Match rows to existing objects, check scope and uniqueness, count new/updated/unchanged.
+        Rows whose cells did not all parse come too, without the bad values: check what they refer
+        to, then skip them (``report.has_errors(number)``) before counting."""
 
     @abstractmethod
     def save(self, plan, report):

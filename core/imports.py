@@ -178,8 +178,8 @@ def import_retry(*, actor, batch):
 
 
 def import_errors_workbook(batch):
-    """The uploaded workbook again, with a first column of errors beside each rejected row; None
-    when the file cannot be read any more."""
+    """The uploaded workbook again, under its sheet's name, with a first column of errors beside
+    each rejected row and the wrong cells filled red; None when the file cannot be read any more."""
     with batch.file.open("rb") as handle:
         data = handle.read()
     try:
@@ -188,15 +188,19 @@ def import_errors_workbook(batch):
         )
     except SpreadsheetError:
         return None
-    by_row = defaultdict(list)
+    by_row, bad_cells = defaultdict(list), defaultdict(set)
+    position = {str(header).strip(): index + 1 for index, header in enumerate(table.headers)}
     for error in batch.errors:
         by_row[error["row"]].append(f"{error['column']}：{error['message']}")
+        bad_cells[error["row"]].update({0, position.get(error["column"], 0)})
     headers = [_("Errors"), *table.headers]
     # Blank rows come back too, so every row stands at its number in the uploaded file.
     by_number = dict(zip(table.numbers, table.rows, strict=True))
     last = table.numbers[-1] if table.numbers else 1
     rows = [["；".join(by_row.get(n, [])), *by_number.get(n, ())] for n in range(2, last + 1)]
-    return write_xlsx(headers, rows, widths=[60])
+    marked = {n - 2: bad_cells[n] for n in bad_cells if 2 <= n <= last}
+    title = table.sheet_title or str(importer_for(batch.kind).label)
+    return write_xlsx(headers, rows, sheet_title=title, widths=[60], marked=marked)
 
 
 @job_kind("import_check", gettext_lazy("Checking a spreadsheet"))

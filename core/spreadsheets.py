@@ -18,8 +18,15 @@ XLSX_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # A cell starting with one of these is run as a formula by Excel/WPS (full-width forms too).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "＝", "＋", "－", "＠", "\t", "\r")
-CELL_REF = re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*?>(?:(?!</c>).)*?<f[ >/]', re.S)
+# A cell formula is an <f> element inside a cell (<c>), with or without a namespace prefix. Drop-down
+# lists (<dataValidation><formula1>) and conditional formats (<formula>) are not cell formulas:
+# Excel, WPS and LibreOffice keep the template's drop-downs when a user saves it.
+CELL_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+CELL_START = re.compile(rb"<(?:\w+:)?c[\s>]")
+CELL_REF = re.compile(rb'\sr="([A-Z]+\d+)"')
 MERGE_REF = re.compile(rb'<mergeCell ref="[A-Z]+(\d+):[A-Z]+(\d+)"')
+# An encrypted .xlsx is an OLE document holding a stream of this name; an old .xls holds none.
+ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
 
 
 class SpreadsheetError(Exception):
@@ -34,6 +41,7 @@ class Table:
     headers: list
     rows: list = field(default_factory=list)
     numbers: list = field(default_factory=list)
+    sheet_title: str = ""  # the sheet's name in a workbook; empty for CSV
 
 
 def _numbered(rows, width):
@@ -83,11 +91,7 @@ def read_table(data, filename, *, max_bytes, max_rows):
         raise SpreadsheetError(_("The file is empty."))
     name = filename.lower()
     if data.startswith(OLE_MAGIC):
-        raise SpreadsheetError(
-            _(
-                "The file is encrypted or in the old .xls format. Remove the password or save it as .xlsx, then upload it again."
-            )
-        )
+        raise SpreadsheetError(_ole_message(data, name))
     if data.startswith(XLSX_MAGIC):
         table = _read_xlsx(data)
     elif name.endswith((".csv", ".txt")):
@@ -103,6 +107,20 @@ def read_table(data, filename, *, max_bytes, max_rows):
             % {"rows": len(table.rows), "limit": max_rows}
         )
     return table
+
+
+def _ole_message(data, name):
+    """Why an OLE document (an encrypted .xlsx or an old .xls) cannot be read, and what to do."""
+    if ENCRYPTED_STREAM in data:
+        return _("The file is protected by a password. Remove the password, save it, then upload it again.")
+    if name.endswith((".xls", ".et")):
+        return _(
+            "Files in the old .xls format cannot be imported. Open it in Excel or WPS, choose “Save as” "
+            "and the type “Excel workbook (.xlsx)”, then upload the .xlsx file."
+        )
+    return _(
+        "The file is encrypted or in the old .xls format. Remove the password or save it as .xlsx, then upload it again."
+    )
 
 
 def _check_header(headers):
@@ -164,6 +182,41 @@ def first_sheet_xml(archive):
     return sorted(names, key=lambda n: int(re.sub(r"\D", "", n) or 0))[0]
 
 
+def first_formula_cell(xml):
+    """The reference ("C3") of the first cell of a sheet's XML that holds a formula, or None.
+    Only <sheetData> holds cells; the drop-down lists after it hold <formula1>, not formulas."""
+    start = xml.find(b"sheetData")
+    end = xml.rfind(b"sheetData")
+    if start < 0 or end <= start:
+        return None
+    cells = xml[start:end]
+    if b"<f" not in cells and b":f" not in cells:  # the common case, at the speed of a byte scan
+        return None
+    found = CELL_FORMULA.search(cells)
+    if found is None:
+        return None
+    openings = list(CELL_START.finditer(cells, 0, found.start()))
+    if openings:
+        tag = openings[-1].start()
+        reference = CELL_REF.search(cells, tag, cells.find(b">", tag))
+        if reference:
+            return reference.group(1).decode()
+    # A writer may leave out r="": count the rows and cells then.
+    return _count_position(cells[: found.start()])
+
+
+def _count_position(before):
+    """The reference of the cell being written at the end of ``before`` (rows and cells without r="")."""
+    rows = list(re.finditer(rb"<(?:\w+:)?row[\s>]", before))
+    row_number = len(rows) or 1
+    row_start = rows[-1].start() if rows else 0
+    explicit = re.search(rb'\sr="(\d+)"', before[row_start : before.find(b">", row_start) + 1])
+    if explicit:
+        row_number = int(explicit.group(1))
+    column = len(CELL_START.findall(before, row_start))
+    return f"{column_letter(max(column, 1) - 1)}{row_number}"
+
+
 def _scan_sheet_xml(data):
     """Refuse formulas and merged header cells before parsing: openpyxl's fast read-only mode
     reports neither. A byte scan of the sheet's XML costs little next to parsing it."""
@@ -174,14 +227,13 @@ def _scan_sheet_xml(data):
         raise SpreadsheetError(
             _("The file is damaged and cannot be opened. Save it again in Excel or WPS and retry.")
         ) from error
-    if b"<f" in xml:
-        match = CELL_REF.search(xml)
-        where = f"{match.group(1).decode()}{match.group(2).decode()}" if match else "?"
+    cell = first_formula_cell(xml)
+    if cell:
         raise SpreadsheetError(
             _(
                 "The file contains formulas (the first in cell %(cell)s). Copy the sheet and paste it as values only, then upload it again."
             )
-            % {"cell": where}
+            % {"cell": cell}
         )
     for match in MERGE_REF.finditer(xml):
         if int(match.group(1)) <= 1 <= int(match.group(2)):
@@ -198,6 +250,7 @@ def _read_xlsx(data):
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
         sheet = workbook.worksheets[0]
+        sheet_title = sheet.title
         rows = [tuple(_clean(v) for v in row) for row in sheet.iter_rows(values_only=True)]
         workbook.close()
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as error:
@@ -220,7 +273,7 @@ def _read_xlsx(data):
                 _("Row %(row)d has values beyond the last column with a header.") % {"row": number}
             )
     data_rows, numbers = _numbered(rows[1:], width)
-    return Table(headers=headers, rows=data_rows, numbers=numbers)
+    return Table(headers=headers, rows=data_rows, numbers=numbers, sheet_title=sheet_title)
 
 
 # --- writing ---------------------------------------------------------------------------------------
@@ -236,11 +289,15 @@ def write_csv(headers, rows):
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def write_xlsx(headers, rows, *, sheet_title="Sheet1", widths=None):
-    """A plain workbook written in streaming mode (fast for tens of thousands of rows)."""
+MARK_FILL = "FFC7CE"  # the light red of Excel's "bad" cell style
+
+
+def write_xlsx(headers, rows, *, sheet_title="Sheet1", widths=None, marked=None):
+    """A plain workbook written in streaming mode (fast for tens of thousands of rows).
+    ``marked`` maps the index of a row to the indexes of its cells to fill red."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
+    from openpyxl.styles import Font, PatternFill
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(sheet_title)
@@ -253,17 +310,31 @@ def write_xlsx(headers, rows, *, sheet_title="Sheet1", widths=None):
         cell.font = bold
         header_cells.append(cell)
     sheet.append(header_cells)
-    for row in rows:
-        sheet.append([escape_formula(v) for v in row])
+    red = PatternFill("solid", fgColor=MARK_FILL)
+    marked = marked or {}
+    for index, row in enumerate(rows):
+        values = [escape_formula(v) for v in row]
+        if index in marked:
+            values = [_filled(sheet, v, red) if i in marked[index] else v for i, v in enumerate(values)]
+        sheet.append(values)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
 
 
-def write_template(columns, *, sheet_title, choice_error):
+def _filled(sheet, value, fill):
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.fill = fill
+    return cell
+
+
+def write_template(columns, *, sheet_title, choice_error, guide=None, guide_title=""):
     """An import template: bold headers (required ones shaded, help as a comment), an example
     row, and a drop-down list on every column with fixed choices. ``columns`` are the importer's
-    (header, required, choices, example, width, help)."""
+    (header, required, choices, example, width, help). ``guide`` (a header row and a row per
+    column) becomes a second sheet; imports read only the first."""
     from openpyxl import Workbook
     from openpyxl.comments import Comment
     from openpyxl.styles import Font, PatternFill
@@ -293,6 +364,15 @@ def write_template(columns, *, sheet_title, choice_error):
             sheet.add_data_validation(rule)
             rule.add(f"{letter}2:{letter}10000")
     sheet.freeze_panes = "A2"
+    if guide:
+        notes = workbook.create_sheet(guide_title[:31] or "Guide")
+        for row in guide:
+            notes.append([str(value) for value in row])
+        for cell in notes[1]:
+            cell.font = Font(bold=True)
+        for letter, width in zip("ABCDEF", (18, 40, 8, 36, 30, 24), strict=False):
+            notes.column_dimensions[letter].width = width
+        notes.freeze_panes = "A2"
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -18,7 +18,17 @@ from django.utils.translation import gettext_lazy
 
 from core.audit import bulk_audit
 from core.bulk import bulk_apply_changes, chunked, group_by
-from core.importing import CellError, Column, Importer, change_text, date, integer, register_importer, text
+from core.importing import (
+    CellError,
+    Column,
+    Importer,
+    change_text,
+    date,
+    described,
+    integer,
+    register_importer,
+    text,
+)
 from core.models import AuditEntry
 from projects.models import Compound, Project, ProjectCompound
 
@@ -37,10 +47,14 @@ FIRST_PLAN_YEAR, LAST_PLAN_YEAR = 2000, 2100
 COMPOUNDS = "小区编号"
 
 
+@described(
+    lambda: _("A year from %(first)d to %(last)d") % {"first": FIRST_PLAN_YEAR, "last": LAST_PLAN_YEAR}
+)
 def plan_year(value):
     return integer(value, minimum=FIRST_PLAN_YEAR, maximum=LAST_PLAN_YEAR)
 
 
+@described(lambda: _("One or more compound codes, separated by 、 , or ;"))
 def compound_codes(value):
     """“ZD-001、ZD-002” → ("ZD-001", "ZD-002"): the compounds of a project, several for a bundle."""
     codes = tuple(dict.fromkeys(c.strip() for c in CODE_SEPARATORS.split(text(value)) if c.strip()))
@@ -59,16 +73,23 @@ class ProjectImporter(Importer):
                help=gettext_lazy("Unique in the city. An existing code updates that project; a new one "
                                  "creates a project. Empty: the project is found by its name.")),
         Column("项目名称", "name", required=True, parse=partial(text, max_length=150),
-               example="车站街道华光路片区老旧小区改造项目", width=30),
-        Column("计划年度", "plan_year", parse=plan_year, example=2026),
-        Column("项目库", "pool", choices=PROJECT_POOL, example="储备"),
+               example="车站街道华光路片区老旧小区改造项目", width=30, help=gettext_lazy("The project's full name.")),
+        Column("计划年度", "plan_year", parse=plan_year, example=2026,
+               help=gettext_lazy("The annual plan the project belongs to; it dates the project's deadlines.")),
+        Column("项目库", "pool", choices=PROJECT_POOL, example="储备",
+               help=gettext_lazy("Empty: 储备 for a new project, unchanged for an existing one.")),
         Column("实施主体", "implementing_entity", parse=partial(text, max_length=100), example="车站街道办事处",
-               width=20),
-        Column("设计单位", "designer", parse=partial(text, max_length=100), width=20),
-        Column("施工单位", "contractor", parse=partial(text, max_length=100), width=20),
-        Column("监理单位", "supervisor", parse=partial(text, max_length=100), width=20),
-        Column("计划开工", "planned_start", parse=date, example="2026-04-01"),
-        Column("计划完工", "planned_completion", parse=date, example="2026-10-31"),
+               width=20, help=gettext_lazy("The body that carries out the project.")),
+        Column("设计单位", "designer", parse=partial(text, max_length=100), width=20,
+               help=gettext_lazy("The design firm.")),
+        Column("施工单位", "contractor", parse=partial(text, max_length=100), width=20,
+               help=gettext_lazy("The contractor (the winning bidder).")),
+        Column("监理单位", "supervisor", parse=partial(text, max_length=100), width=20,
+               help=gettext_lazy("The supervising engineer.")),
+        Column("计划开工", "planned_start", parse=date, example="2026-04-01",
+               help=gettext_lazy("Planned start of the works.")),
+        Column("计划完工", "planned_completion", parse=date, example="2026-10-31",
+               help=gettext_lazy("Planned completion of the works.")),
         Column("小区编号", "compounds", required=True, parse=compound_codes, example="ZD-CZ-001、ZD-CZ-002",
                width=30, help=gettext_lazy("The codes of the project's compounds, separated by 、 for a "
                                            "bundled project.")),
@@ -105,6 +126,8 @@ class ProjectImporter(Importer):
         by_code, by_name = self.compound_lookup()
         resolved = []
         for number, values in rows:
+            if "compounds" not in values:
+                continue  # empty or unreadable: already reported
             found = self.resolve_compounds(number, values["compounds"], by_code, by_name, report)
             if found is not None:
                 resolved.append((number, values, found, tuple(c["community__path"] for c in found)))
@@ -141,6 +164,8 @@ class ProjectImporter(Importer):
                 self.report_invalid(report, number, error, column=COMPOUNDS)
                 continue
             code = values.get("code") or ""
+            if not code and not values.get("name"):
+                continue  # neither code nor name could be read: already reported
             key = ("code", city.pk, code) if code else ("name", city.pk, values["name"])
             column = "项目编号" if code else "项目名称"
             if key in seen:
@@ -162,6 +187,16 @@ class ProjectImporter(Importer):
                     )
                     continue
                 match = matches[0] if matches else None
+            if match is not None:
+                old = existing[match]
+                try:
+                    rules.check_code_free(code, holder=holders.get((city.pk, code)), own=match)
+                    rules.check_editable(Project(stage=old["stage"]))  # the model's own question
+                except ValidationError as error:
+                    self.report_invalid(report, number, error, column=column)
+                    continue
+            if report.has_errors(number):
+                continue
             data = {k: values[k] for k in PROJECT_EDITABLE if k in values}
             if not data.get("pool"):
                 data.pop("pool", None)  # an empty pool: 储备 for a new project, unchanged for another
@@ -169,15 +204,6 @@ class ProjectImporter(Importer):
             if match is None:
                 report.new += 1
                 creates.append((data, city.pk, region, compounds))
-                continue
-            old = existing[match]
-            try:
-                rules.check_code_free(code, holder=holders.get((city.pk, code)), own=match)
-                rules.check_editable(
-                    Project(stage=old["stage"])
-                )  # the model's own question, of the stored stage
-            except ValidationError as error:
-                self.report_invalid(report, number, error, column=column)
                 continue
             changed = {k: v for k, v in data.items() if old[k] != v}
             if region.pk != old["region_id"]:

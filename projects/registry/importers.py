@@ -23,6 +23,7 @@ from core.importing import (
     boolean,
     change_text,
     decimal,
+    described,
     integer,
     register_importer,
     text,
@@ -59,6 +60,7 @@ POOL = {
 }
 
 
+@described(lambda: _("A year from %(first)d to this year, such as 1995") % {"first": EARLIEST_YEAR})
 def year(value):
     number = integer(value, minimum=EARLIEST_YEAR)
     try:
@@ -90,27 +92,45 @@ class CompoundImporter(Importer):
     label = gettext_lazy("compounds")
     model = Compound
     columns = (
-        Column("区县", "district", required=True, example="张店区"),
-        Column("街道（镇）", "street", required=True, example="车站街道"),
-        Column("社区", "community", required=True, example="华光路社区"),
+        Column("区县", "district", required=True, example="张店区",
+               help=gettext_lazy("The district or county of the compound, named as in the region list.")),
+        Column("街道（镇）", "street", required=True, example="车站街道",
+               help=gettext_lazy("The street or town of that district.")),
+        Column("社区", "community", required=True, example="华光路社区",
+               help=gettext_lazy("The community (residents' committee) of that street.")),
         Column("小区编码", "code", parse=partial(text, max_length=32), example="ZD-CZ-001",
-               help="本市唯一；留空时按“区县+小区名称”识别"),
-        Column("小区名称", "name", required=True, parse=partial(text, max_length=100), example="华光路小区", width=20),
-        Column("地址", "address", parse=partial(text, max_length=200), example="华光路58号", width=28),
-        Column("建成年份", "year_built", required=True, parse=year, example=1995),
+               help=gettext_lazy("Unique in the city. Empty: the compound is found by its district and name.")),
+        Column("小区名称", "name", required=True, parse=partial(text, max_length=100), example="华光路小区", width=20,
+               help=gettext_lazy("The compound's name as residents know it.")),
+        Column("地址", "address", parse=partial(text, max_length=200), example="华光路58号", width=28,
+               help=gettext_lazy("Road and number.")),
+        Column("建成年份", "year_built", required=True, parse=year, example=1995,
+               help=gettext_lazy("The year the compound was completed; the city's policy says which years qualify.")),
         Column("建筑面积（平方米）", "floor_area", required=True,
-               parse=partial(decimal, minimum=0, exclusive_minimum=True), example=35800.5),
-        Column("楼栋数", "building_count", required=True, parse=partial(integer, minimum=1), example=6),
-        Column("户数", "household_count", required=True, parse=partial(integer, minimum=0), example=216),
-        Column("最高层数", "max_storeys", parse=partial(integer, minimum=1, maximum=100), example=6),
-        Column("物业管理", "property_management", choices=PROPERTY_MANAGEMENT, example="无物业"),
-        Column("产权来源", "origin", choices=ORIGIN, example="房改房"),
-        Column("棚户区改造范围", "in_shanty_town_area", parse=boolean, choices={"是": True, "否": False}, example="否"),
-        Column("自建房", "self_built", parse=boolean, choices={"是": True, "否": False}, example="否"),
-        Column("入库状态", "pool", choices=POOL, example="储备"),
-        Column("经度", "longitude", parse=partial(decimal, places=6, minimum=-180, maximum=180), example=118.0549),
-        Column("纬度", "latitude", parse=partial(decimal, places=6, minimum=-90, maximum=90), example=36.8132),
-        Column("备注", "notes", parse=partial(text, max_length=2000), example="", width=30),
+               parse=partial(decimal, minimum=0, exclusive_minimum=True), example=35800.5,
+               help=gettext_lazy("Floor area of all the compound's buildings.")),
+        Column("楼栋数", "building_count", required=True, parse=partial(integer, minimum=1), example=6,
+               help=gettext_lazy("Number of residential buildings.")),
+        Column("户数", "household_count", required=True, parse=partial(integer, minimum=0), example=216,
+               help=gettext_lazy("Number of households.")),
+        Column("最高层数", "max_storeys", parse=partial(integer, minimum=1, maximum=100), example=6,
+               help=gettext_lazy("Storeys of the highest building.")),
+        Column("物业管理", "property_management", choices=PROPERTY_MANAGEMENT, example="无物业",
+               help=gettext_lazy("How the property is managed now. Empty: 无物业.")),
+        Column("产权来源", "origin", choices=ORIGIN, example="房改房",
+               help=gettext_lazy("Where the housing came from. Empty: 其他.")),
+        Column("棚户区改造范围", "in_shanty_town_area", parse=boolean, choices={"是": True, "否": False}, example="否",
+               help=gettext_lazy("Whether the compound lies in a shanty-town redevelopment area.")),
+        Column("自建房", "self_built", parse=boolean, choices={"是": True, "否": False}, example="否",
+               help=gettext_lazy("Whether the buildings were built by the residents themselves.")),
+        Column("入库状态", "pool", choices=POOL, example="储备",
+               help=gettext_lazy("The compound's pool in the renovation programme. Empty: 储备.")),
+        Column("经度", "longitude", parse=partial(decimal, places=6, minimum=-180, maximum=180), example=118.0549,
+               help=gettext_lazy("Longitude in decimal degrees.")),
+        Column("纬度", "latitude", parse=partial(decimal, places=6, minimum=-90, maximum=90), example=36.8132,
+               help=gettext_lazy("Latitude in decimal degrees.")),
+        Column("备注", "notes", parse=partial(text, max_length=2000), example="", width=30,
+               help=gettext_lazy("Anything else worth knowing.")),
     )  # fmt: skip
 
     DEFAULTS = {
@@ -140,8 +160,46 @@ class CompoundImporter(Importer):
                 found.setdefault(key, []).append(Place(pk, name, path, level, district_pk))
         return found
 
+    def missing_places(self, wheres):
+        """For (district, street, community) names that name no community anywhere: the column and
+        message saying which of the three does not exist (one query for the whole file)."""
+        if not wheres:
+            return {}
+        names = {name for where in wheres for name in where[:2]}
+        rows = Region.objects.filter(
+            level__in=(Region.Level.DISTRICT, Region.Level.STREET), name__in=names
+        ).values_list("name", "level", "parent__name")
+        districts = {name for name, level, _parent in rows if level == Region.Level.DISTRICT}
+        streets = {(parent, name) for name, level, parent in rows if level == Region.Level.STREET}
+        missing = {}
+        for district, street, community in wheres:
+            if district not in districts:
+                missing[(district, street, community)] = (
+                    "区县",
+                    _("There is no district or county named “%(name)s”.") % {"name": district},
+                )
+            elif (district, street) not in streets:
+                missing[(district, street, community)] = (
+                    "街道（镇）",
+                    _("%(district)s has no street or town named “%(name)s”.")
+                    % {"district": district, "name": street},
+                )
+            else:
+                missing[(district, street, community)] = (
+                    "社区",
+                    _("%(district)s／%(street)s has no community named “%(name)s”.")
+                    % {"district": district, "street": street, "name": community},
+                )
+        return missing
+
     def plan(self, rows, report):
-        found = self.communities({(v["district"], v["street"], v["community"]) for _n, v in rows})
+        wheres = {
+            (v["district"], v["street"], v["community"])
+            for _n, v in rows
+            if all(v.get(key) for key in ("district", "street", "community"))
+        }
+        found = self.communities(wheres)
+        missing = self.missing_places(wheres - found.keys())
         in_scope = rules.communities_in_scope(
             self.user, [c.pk for candidates in found.values() for c in candidates]
         )
@@ -167,14 +225,12 @@ class CompoundImporter(Importer):
 
         creates, updates, seen = [], {}, {}
         for number, values in rows:
-            where = (values["district"], values["street"], values["community"])
+            where = (values.get("district"), values.get("street"), values.get("community"))
+            if where not in wheres:
+                continue  # a place left empty or unreadable: already reported
             community = places.get(where)
             if community is None:
-                report.add_error(
-                    number,
-                    "社区",
-                    _("%(place)s is not a community in your area.") % {"place": "／".join(where)},
-                )
+                report.add_error(number, *missing[where])
                 continue
             try:
                 rules.check_community(community, in_scope=community.pk in in_scope)
@@ -183,6 +239,8 @@ class CompoundImporter(Importer):
                 continue
             city, district_pk = cities[community.path], community.district_pk
             code = values.get("code") or ""
+            if not code and not values.get("name"):
+                continue  # neither code nor name could be read: already reported
             key = ("code", city.pk, code) if code else ("name", district_pk, values["name"])
             if key in seen:
                 report.add_error(
@@ -208,6 +266,8 @@ class CompoundImporter(Importer):
                 report.add_error(number, "小区编码", _("This code belongs to a compound outside your area."))
                 continue
             rules.check_code_free(code, holder=by_code.get((city.pk, code)), own=match)
+            if report.has_errors(number):
+                continue
             data = {
                 **self.DEFAULTS,
                 **{k: v for k, v in values.items() if k in COMPOUND_FIELDS and v is not None},
@@ -294,13 +354,53 @@ class BuildingImporter(Importer):
             required=True,
             parse=partial(text, max_length=32),
             example="ZD-CZ-001",
+            help=gettext_lazy("The code of a compound in your area."),
         ),
-        Column("楼栋号", "number", required=True, parse=partial(text, max_length=20), example="3号楼"),
-        Column("层数", "storeys", required=True, parse=partial(integer, minimum=1, maximum=100), example=6),
-        Column("单元数", "units", parse=partial(integer, minimum=1), example=3),
-        Column("户数", "household_count", parse=partial(integer, minimum=0), example=36),
-        Column("建成年份", "year_built", parse=year, example=1995),
-        Column("有无电梯", "has_lift", parse=boolean, choices={"有": True, "无": False}, example="无"),
+        Column(
+            "楼栋号",
+            "number",
+            required=True,
+            parse=partial(text, max_length=20),
+            example="3号楼",
+            help=gettext_lazy("The building's number in the compound, as on its plate."),
+        ),
+        Column(
+            "层数",
+            "storeys",
+            required=True,
+            parse=partial(integer, minimum=1, maximum=100),
+            example=6,
+            help=gettext_lazy("Storeys above ground."),
+        ),
+        Column(
+            "单元数",
+            "units",
+            parse=partial(integer, minimum=1),
+            example=3,
+            help=gettext_lazy("Stairwells (units). Empty: 1."),
+        ),
+        Column(
+            "户数",
+            "household_count",
+            parse=partial(integer, minimum=0),
+            example=36,
+            help=gettext_lazy("Households in the building."),
+        ),
+        Column(
+            "建成年份",
+            "year_built",
+            parse=year,
+            example=1995,
+            help=gettext_lazy("The year the building was completed."),
+        ),
+        Column(
+            "有无电梯",
+            "has_lift",
+            parse=boolean,
+            choices={"有": True, "无": False},
+            example="无",
+            help=gettext_lazy("Whether the building has a lift."),
+        ),
     )
     FIELDS = ("storeys", "units", "household_count", "year_built", "has_lift")
     DEFAULTS = {"units": 1, "household_count": 0, "has_lift": False}
@@ -317,15 +417,21 @@ class BuildingImporter(Importer):
         }
         creates, updates, seen = [], [], {}
         for number, values in rows:
+            if not values.get("compound_code"):
+                continue  # empty or unreadable: already reported
             compound_pk = compounds.get(values["compound_code"])
             if compound_pk is None:
                 report.add_error(number, "小区编码", _("No compound with this code in your area."))
+                continue
+            if not values.get("number"):
                 continue
             key = (compound_pk, values["number"])
             if key in seen:
                 report.add_error(number, "楼栋号", _("Same building as row %(row)d.") % {"row": seen[key]})
                 continue
             seen[key] = number
+            if report.has_errors(number):
+                continue
             data = {
                 **self.DEFAULTS,
                 **{k: v for k, v in values.items() if k in self.FIELDS and v is not None},

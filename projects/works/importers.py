@@ -39,22 +39,27 @@ ITEM_VALUES = ("quantity", "estimated_cost", "bid_price", "actual_cost", "progre
 @register_importer
 class ProjectItemImporter(Importer):
     kind = "project_items"
-    label = gettext_lazy("project items")
+    label = gettext_lazy("renovation items")  # the page reads 导入改造内容
     model = ProjectItem
     columns = (
-        Column("项目编号", "project", required=True, parse=partial(text, max_length=40), example="ZD-2026-01"),
+        Column("项目编号", "project", required=True, parse=partial(text, max_length=40), example="ZD-2026-01",
+               help=gettext_lazy("The code of a project in your area.")),
         Column("改造内容编码", "item_code", parse=partial(text, max_length=50), example="water_supply",
                width=22, help=gettext_lazy("The item's code in the catalogue; or leave it empty and give "
                                            "the item's name.")),
-        Column("改造内容", "item_name", parse=partial(text, max_length=50), example="供水管网改造", width=20),
+        Column("改造内容", "item_name", parse=partial(text, max_length=50), example="供水管网改造", width=20,
+               help=gettext_lazy("The item's name in the catalogue.")),
         Column("数量", "quantity", required=True,
-               parse=partial(decimal, minimum=0, maximum=Decimal("9999999999.99")), example=1200),
+               parse=partial(decimal, minimum=0, maximum=Decimal("9999999999.99")), example=1200,
+               help=gettext_lazy("Quantity, in the item's unit of the catalogue.")),
         Column("估算金额（万元）", "estimated_cost", parse=MONEY, example=36, help=MONEY_HELP),
         Column("合同价（万元）", "bid_price", parse=MONEY, help=MONEY_HELP),
         Column("实际金额（万元）", "actual_cost", parse=MONEY, help=MONEY_HELP),
-        Column("进度（%）", "progress", parse=partial(integer, minimum=0, maximum=100), example=0),
+        Column("进度（%）", "progress", parse=partial(integer, minimum=0, maximum=100), example=0,
+               help=gettext_lazy("How far the item's works are.")),
         Column("出资方", "payer", choices=PAYER, help=gettext_lazy("Empty: who pays for the item by default.")),
-        Column("备注", "note", parse=partial(text, max_length=200), width=30),
+        Column("备注", "note", parse=partial(text, max_length=200), width=30,
+               help=gettext_lazy("Anything else worth knowing.")),
     )  # fmt: skip
 
     def plan(self, rows, report):
@@ -71,7 +76,7 @@ class ProjectItemImporter(Importer):
         )
         items_by_code = {item.code: item for item in catalogue}
         items_by_name = group_by(catalogue, lambda item: item.name)
-        named = {values["project"] for _number, values in rows}
+        named = {values.get("project") for _number, values in rows}
         wanted = [matches[0].pk for code, matches in projects.items() if code in named and len(matches) == 1]
         existing = {}
         for pks in chunked(wanted):
@@ -81,9 +86,10 @@ class ProjectItemImporter(Importer):
 
         creates, updates, seen = [], [], {}
         for number, values in rows:
-            project = self.find_project(number, values["project"], projects, report)
+            # An empty or unreadable project code is already reported; the item is checked anyway.
+            project = values.get("project") and self.find_project(number, values["project"], projects, report)
             item = self.find_item(number, values, items_by_code, items_by_name, report)
-            if project is None or item is None:
+            if not project or item is None:
                 continue
             key = (project.pk, item.pk)
             column = "改造内容编码" if values.get("item_code") else "改造内容"
@@ -99,6 +105,8 @@ class ProjectItemImporter(Importer):
                 rules.check_offered(item, adds_it=old is None)
             except ValidationError as error:
                 self.report_invalid(report, number, error, column=column)
+                continue
+            if report.has_errors(number):
                 continue
             data = {k: values[k] for k in ITEM_VALUES if k in values}
             if "progress" in data and data["progress"] is None:
