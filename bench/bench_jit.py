@@ -30,6 +30,7 @@ django.setup()
 
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from bench.bench_compound_list import personas  # noqa: E402
 from bench.pages import measure  # noqa: E402
@@ -52,6 +53,33 @@ def set_jit(on):
         cursor.execute(f"SET jit = {'on' if on else 'off'}")
 
 
+def jit_spent(client, url, forced=False):
+    """(the costliest plan, queries JIT-compiled, ms spent compiling them) of the page's SELECTs,
+    from EXPLAIN ANALYZE with jit on: figures the machine's noise does not move. ``forced`` lowers
+    every JIT threshold to 0, to show what compiling would cost where the planner does not yet."""
+    set_jit(True)
+    with CaptureQueriesContext(connection) as captured:
+        client.get(url)
+    costliest, compiled, spent = 0.0, 0, 0.0
+    with connection.cursor() as cursor:
+        if forced:
+            cursor.execute(
+                "SET jit_above_cost = 0; SET jit_inline_above_cost = 0; SET jit_optimize_above_cost = 0"
+            )
+        for query in captured.captured_queries:
+            if not query["sql"].lstrip().upper().startswith("SELECT"):
+                continue
+            cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + query["sql"])
+            plan = cursor.fetchone()[0][0]
+            costliest = max(costliest, plan["Plan"]["Total Cost"])
+            if plan.get("JIT"):
+                compiled += 1
+                spent += plan["JIT"]["Timing"]["Total"]
+        if forced:
+            cursor.execute("RESET jit_above_cost; RESET jit_inline_above_cost; RESET jit_optimize_above_cost")
+    return costliest, compiled, spent
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=15)
@@ -61,8 +89,13 @@ def main():
         sys.exit("JIT is PostgreSQL's: set DATABASE_URL to a PostgreSQL database.")
 
     people = [(label, user) for label, user in personas() if label in ("city", "province")]
-    print(f"database: {connection.settings_dict['NAME']}, DEBUG={os.environ['DEBUG']}, {args.rounds}×{args.repeat}")
-    print(f"{'persona':<9} {'compounds':>9} {'projects':>8}  {'url':<48} {'jit on':>8} {'jit off':>8} {'off/on':>7}")
+    print(
+        f"database: {connection.settings_dict['NAME']}, DEBUG={os.environ['DEBUG']}, {args.rounds}×{args.repeat}"
+    )
+    print(
+        f"{'persona':<9} {'compounds':>9} {'projects':>8}  {'url':<48} {'jit on':>8} {'jit off':>8} {'off/on':>7}"
+        f" {'costliest plan':>14} {'compiled':>8} {'compiling':>9} {'forced: compiled':>16} {'compiling':>9}"
+    )
     for label, user in people:
         client = Client(HTTP_HOST="127.0.0.1")
         client.force_login(user)
@@ -77,8 +110,11 @@ def main():
                     measured, _queries, _sql, _response = measure(client, url, args.repeat, warmup=1)
                     times[on] += measured
             on, off = statistics.median(times[True]), statistics.median(times[False])
+            costliest, compiled, spent = jit_spent(client, url)
+            _costliest, forced, forced_spent = jit_spent(client, url, forced=True)
             print(
                 f"{label:<9} {compounds:>9} {projects:>8}  {url:<48} {on:>6.0f}ms {off:>6.0f}ms {off / on:>7.2f}"
+                f" {costliest:>14.0f} {compiled:>8} {spent:>7.0f}ms {forced:>16} {forced_spent:>7.0f}ms"
             )
 
 
