@@ -11,6 +11,7 @@ app_name = "projects"
 
 urlpatterns = [
     path("compounds/", registry_views.CompoundListView.as_view(), name="compound_list"),
+    path("compounds/search/", registry_views.CompoundSearchView.as_view(), name="compound_search"),
     path("compounds/add/", registry_views.CompoundEditView.as_view(), name="compound_add"),
     path("compounds/<int:pk>/", registry_views.CompoundDetailView.as_view(), name="compound_detail"),
     path("compounds/<int:pk>/edit/", registry_views.CompoundEditView.as_view(), name="compound_edit"),

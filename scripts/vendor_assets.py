@@ -23,6 +23,12 @@ FILES = {
     "bootstrap-icons": ["bootstrap-icons/font/bootstrap-icons.min.css"],
     "htmx": ["htmx.org/dist/htmx.min.js"],
     "echarts": ["echarts/dist/echarts.min.js"],
+    "tom-select": [
+        "tom-select/dist/js/tom-select.complete.min.js",
+        "tom-select/dist/js/tom-select.complete.min.js.map",
+        "tom-select/dist/css/tom-select.bootstrap5.min.css",
+        "tom-select/dist/css/tom-select.bootstrap5.min.css.map",
+    ],
 }
 DIRECTORIES = {"bootstrap-icons/fonts": "bootstrap-icons/font/fonts"}
 

@@ -61,6 +61,8 @@ TABLE = {
     # The compound registry: clerks keep their street's, districts theirs; reviewers, leaders and
     # auditors read; the system administrator manages accounts, not compounds.
     ("projects:compound_list", None, "get"): (302, 200, 200, 200, 200, 200, 200, 200, 403),
+    # The type-ahead of the project form: whoever reads the registry, their own compounds only.
+    ("projects:compound_search", None, "get"): (302, 200, 200, 200, 200, 200, 200, 200, 403),
     ("projects:compound_add", None, "get"): (302, 200, 200, 200, 200, 403, 403, 403, 403),
     ("projects:compound_add", None, "post"): (302, 200, 200, 200, 200, 403, 403, 403, 403),
     ("projects:compound_detail", "compound_a", "get"): (302, 200, 404, 200, 200, 200, 200, 200, 403),

@@ -5,7 +5,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import ServiceModelForm
+from core.widgets import SearchSelectMultiple
 from projects.models import Compound, Project
+from projects.registry.selectors import compound_label, compounds_for_choice
 
 from .importers import FIRST_PLAN_YEAR, LAST_PLAN_YEAR
 from .services import PROJECT_EDITABLE
@@ -13,14 +15,15 @@ from .services import PROJECT_EDITABLE
 
 class CompoundChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
-        return f"{obj.name}（{obj.community.parent.name} {obj.community.name}）"
+        return compound_label(obj)
 
 
 class ProjectForm(ServiceModelForm):
     compounds = CompoundChoiceField(
         label=_("compounds"),
         queryset=Compound.objects.none(),
-        widget=forms.SelectMultiple(attrs={"size": 10}),
+        # A province holds 40,000 compounds: the page carries the chosen ones, the rest is searched.
+        widget=SearchSelectMultiple("projects:compound_search"),
     )
 
     class Meta:
@@ -33,11 +36,7 @@ class ProjectForm(ServiceModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
-        self.fields["compounds"].queryset = (
-            Compound.objects.restrict(user)
-            .select_related("community__parent")
-            .order_by("community__path", "name")
-        )
+        self.fields["compounds"].queryset = compounds_for_choice(user).order_by("community__path", "name")
         if self.instance.pk:
             self.initial["compounds"] = list(self.instance.compounds.values_list("pk", flat=True))
         # The years a spreadsheet may give too: the deadlines are dated from it (year 99999: 500).

@@ -1,16 +1,25 @@
 """Pages of the compound registry: the generic views of core, configured."""
 
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
+from django.views import View
 
 from core.imports import importer_allowed
-from core.views import Column, ObjectDeleteView, ObjectDetailView, ObjectEditView, ObjectListView
+from core.views import (
+    Column,
+    ObjectDeleteView,
+    ObjectDetailView,
+    ObjectEditView,
+    ObjectListView,
+    RestrictedViewMixin,
+)
 from projects.models import Building, Compound
 
 from . import services
 from .filters import CompoundFilter
 from .forms import BuildingForm, CompoundForm
-from .selectors import compound_sections, compound_totals, compounds_for_list
+from .selectors import compound_label, compound_search, compound_sections, compound_totals, compounds_for_list
 
 
 class CompoundListView(ObjectListView):
@@ -123,3 +132,20 @@ class BuildingDeleteView(ObjectDeleteView):
 
     def get_success_url(self, obj):
         return obj.compound.get_absolute_url()  # buildings are listed on their compound's page
+
+
+class CompoundSearchView(RestrictedViewMixin, View):
+    """The type-ahead of the project form: ?q=words&page=n → {results: [{id, text}], more}."""
+
+    model = Compound
+
+    def get(self, request, *args, **kwargs):
+        try:
+            page = int(request.GET.get("page", 1))
+        except ValueError:
+            page = 1
+        rows, more = compound_search(request.user, request.GET.get("q", "")[:100], page)
+        results = [
+            {"id": row.pk, "text": compound_label(row), "name": row.name, "code": row.code} for row in rows
+        ]
+        return JsonResponse({"results": results, "more": more})
