@@ -109,6 +109,19 @@ def wan_cell(value, *, minimum=0, maximum=None):
     return stored
 
 
+def _wan_cell_format(minimum=0, maximum=None):
+    """The column guide's words for a 万元 column (core.importing.cell_format)."""
+    if minimum is None:
+        return _("Number in 10k yuan (万元), at most %(places)d decimal places") % {"places": WAN_PLACES}
+    return _("Number in 10k yuan (万元), at most %(places)d decimal places, at least %(min)s") % {
+        "places": WAN_PLACES,
+        "min": plain(minimum),
+    }
+
+
+wan_cell.describe = _wan_cell_format
+
+
 def export_wan(stored):
     """A stored amount as a spreadsheet cell in 万: a number (so the sheet can sum it), or None."""
     if stored in (None, ""):

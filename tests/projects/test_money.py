@@ -10,7 +10,7 @@ import pytest
 from django.apps import apps
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from core.exports import export_content
 from core.importing import import_file
@@ -142,6 +142,9 @@ def items_file(*rows):
 def test_the_item_template_speaks_wan():
     assert {"估算金额（万元）", "合同价（万元）", "实际金额（万元）"} <= set(HEADERS)
     assert not any("（元）" in header for header in HEADERS)
+    with translation.override("zh-hans"):
+        guide = {c.header: c.format_text() for c in ProjectItemImporter.columns}
+    assert guide["估算金额（万元）"] == "数字，单位万元，最多6位小数，不小于0"
 
 
 def test_an_item_file_in_wan_is_stored_in_yuan_and_exported_back_as_the_same_figures(world, project):
