@@ -8,7 +8,10 @@ from core.views import Column, ObjectDeleteView, ObjectDetailView, ObjectEditVie
 from . import policy, services
 from .filters import OrganisationFilter, RegionFilter
 from .forms import CityPolicyForm, RegionForm
-from .models import CityPolicy, Organisation, Region
+from .models import CityPolicy, Organisation, Region, User
+from .roles import role_label
+from .sections import organisation_sections
+from .selectors import region_tree
 
 
 class RegionListView(ObjectListView):
@@ -22,6 +25,24 @@ class RegionListView(ObjectListView):
         Column(_("parent region"), "parent"),
     )
     sort_default = "path"
+    # Without a search or a sort the list is the tree of the user's area, whole and unpaginated
+    # (a city ~100 regions, a province ~5,000), drawn from one query; a search lists what matches.
+    SEARCH_KEYS = ("name", "level", "sort")
+
+    def is_tree(self):
+        return not any(self.request.GET.get(key) for key in self.SEARCH_KEYS)
+
+    def get_template_names(self):
+        return ["org/region_tree.html"] if self.is_tree() else super().get_template_names()
+
+    def get_paginate_by(self, queryset):
+        return None if self.is_tree() else super().get_paginate_by(queryset)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if self.is_tree():
+            context["tree"], context["tree_end"] = region_tree(self.object_list)
+        return context
 
 
 class RegionDetailView(ObjectDetailView):
@@ -68,10 +89,28 @@ class OrganisationListView(ObjectListView):
 
 
 class OrganisationDetailView(ObjectDetailView):
+    """The organisation, its users (for roles that may see users) and the sections other apps
+    register about it (org.sections)."""
+
     model = Organisation
     related = ("region",)
     portal_actions = ()
+    template_name = "org/organisation_detail.html"
     fields = ("name", "short_name", "kind", "region")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        if can(user, "view", User):
+            context["members"] = [
+                (member, [role_label(group.name) for group in member.groups.all()])
+                for member in User.objects.restrict(user)
+                .filter(organisation=self.object, is_active=True)
+                .prefetch_related("groups")
+                .order_by("last_name", "first_name", "username")
+            ]
+        context["sections"] = organisation_sections(user, self.object)
+        return context
 
 
 class CityPolicyListView(ObjectListView):

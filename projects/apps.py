@@ -15,6 +15,7 @@ class ProjectsConfig(AppConfig):
         # Job kinds and importers register on import.
         from .lifecycle import importers as _project_importers  # noqa: F401
         from .lifecycle import jobs as _lifecycle_jobs  # noqa: F401
+        from .pages import organisation as organisation_page
         from .registry import importers as _registry_importers  # noqa: F401
         from .registry import jobs as _registry_jobs  # noqa: F401
         from .works import hooks as works_hooks
@@ -22,6 +23,7 @@ class ProjectsConfig(AppConfig):
 
         # What the archive and the works add to the lifecycle's steps; the section of the city policy.
         archive_hooks.register()
+        organisation_page.register()  # the projects section of an organisation's page
         works_hooks.register()
         policy.register()
         roles.register()
