@@ -294,7 +294,7 @@ class ImportReport:
 
     @property
     def rejected(self):
-        return len(self.rejected_rows)
+        return len(self.rejected_rows - {0})  # row 0: the file as a whole, no row of it
 
     @property
     def ok(self):

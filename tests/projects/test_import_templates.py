@@ -344,3 +344,8 @@ def test_an_empty_drop_down_cell_takes_the_default_the_guide_names(world, client
     )
     page = client.get("/imports/compounds/new/").content.decode()
     assert "留空为“无物业”" in page and "留空为“其他”" in page and "留空为“储备”" in page
+
+
+def test_a_refused_file_counts_no_rejected_row(world, client_for):
+    batch = upload(client_for("clerk_a"), "compounds", b"%PDF-1.4 not a sheet", "通知.pdf")
+    assert batch.errors and batch.summary["rejected"] == 0
