@@ -55,7 +55,9 @@ def bootstrap(bound_field):
         css = "form-select"
     else:
         css = "form-control"
-    attrs = {"class": css + (" is-invalid" if bound_field.errors else "")}
+    # Keep the classes the form gave its widget (text-end on amounts): Bootstrap's come first.
+    own = widget.attrs.get("class", "")
+    attrs = {"class": " ".join(filter(None, [css, own, "is-invalid" if bound_field.errors else ""]))}
     if bound_field.errors:
         attrs["aria-invalid"] = "true"
     return bound_field.as_widget(attrs=attrs)

@@ -39,3 +39,17 @@ def test_the_browser_tab_reads_page_dot_portal(client, db):
         assert tab_title("  \n ") == "城镇老旧小区改造管理平台"
     html = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert "<title>登录 · 城镇老旧小区改造管理平台</title>" in html
+
+
+def test_a_field_keeps_the_classes_its_form_gave_it_beside_bootstraps():
+    from django import forms
+
+    from core.templatetags.portal import bootstrap
+
+    class AmountForm(forms.Form):
+        amount = forms.DecimalField(widget=forms.NumberInput(attrs={"class": "text-end"}))
+
+    html = str(bootstrap(AmountForm()["amount"]))
+    assert 'class="form-control text-end"' in html
+    html = str(bootstrap(AmountForm({"amount": "x"})["amount"]))
+    assert 'class="form-control text-end is-invalid"' in html
