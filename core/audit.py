@@ -37,8 +37,12 @@ def changes_between(before, after):
     return {k: [before.get(k), after.get(k)] for k in sorted(keys) if before.get(k) != after.get(k)}
 
 
-def audit_record(*, actor, action, obj=None, summary="", changes=None, region_path=None, ip=None):
-    """Write one audit entry. ``region_path`` defaults to where ``obj`` lies under its model's scope."""
+def audit_record(
+    *, actor, action, obj=None, summary="", changes=None, region_path=None, ip=None, model=None, subject=""
+):
+    """Write one audit entry. ``region_path`` defaults to where ``obj`` lies under its model's scope.
+    An action on many rows rather than one (an export) names their ``model`` and a ``subject`` (which
+    rows) instead of an ``obj``."""
     if region_path is None:
         scope = getattr(type(obj), "scope", None) if obj is not None else None
         region_path = scope.path_of(obj) if scope is not None else ""
@@ -53,9 +57,11 @@ def audit_record(*, actor, action, obj=None, summary="", changes=None, region_pa
         actor=actor if actor is not None and actor.is_authenticated else None,
         actor_name=actor_name[:150],
         action=action,
-        content_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
+        content_type=ContentType.objects.get_for_model(obj if obj is not None else model)
+        if obj is not None or model is not None
+        else None,
         object_id=str(obj.pk) if obj is not None else "",
-        object_repr=str(obj)[:200] if obj is not None else "",
+        object_repr=str(obj if obj is not None else subject)[:200],
         summary=summary[:500],
         changes=changes or {},
         region_path=region_path or "",

@@ -21,12 +21,37 @@ def export_content(*, user, kind, queryset, export_format):
     )
 
 
-def export_response(*, user, kind, queryset, export_format):
+def filters_text(filterset):
+    """The filters a list was exported with, as the user chose them: "街道：公园街道；改造项目库：储备库"."""
+    if filterset is None or not filterset.is_bound or not filterset.form.is_valid():
+        return _("all rows")
+    parts = []
+    for name, value in filterset.form.cleaned_data.items():
+        if value in (None, "", [], ()) or (hasattr(value, "exists") and not value.exists()):
+            continue
+        field = filterset.form.fields[name]
+        parts.append(f"{field.label}：{_filter_value_text(field, value)}")
+    return "；".join(parts) or _("all rows")
+
+
+def _filter_value_text(field, value):
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if hasattr(value, "__iter__") and not isinstance(value, str):
+        return "、".join(_filter_value_text(field, item) for item in value)
+    choices = {str(key): label for key, label in getattr(field, "choices", ()) if not hasattr(value, "pk")}
+    return str(choices.get(str(value), value))
+
+
+def export_response(*, user, kind, queryset, export_format, filterset=None):
     content = export_content(user=user, kind=kind, queryset=queryset, export_format=export_format)
-    label = importer_for(kind).label
+    importer = importer_for(kind)
+    label = importer.label
     audit_record(
         actor=user,
         action=AuditEntry.Action.EXPORT,
+        model=importer.model,
+        subject=filters_text(filterset),
         summary=_("%(kind)s, %(format)s") % {"kind": label, "format": export_format},
     )
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")

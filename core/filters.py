@@ -6,14 +6,25 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import AuditEntry
 
+DATE_INPUT = {
+    "widget": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    "error_messages": {"invalid": _("Not a date: write it as 2026-11-29 or pick it from the calendar.")},
+}
+
 
 class AuditEntryFilter(django_filters.FilterSet):
     actor_name = django_filters.CharFilter(label=_("user"), lookup_expr="contains")
     action = django_filters.ChoiceFilter(label=_("action"), choices=AuditEntry.Action.choices)
     object_repr = django_filters.CharFilter(label=_("object"), lookup_expr="contains")
     object_id = django_filters.CharFilter(label=_("object id"))
-    at_after = django_filters.DateFilter(label=_("from"), field_name="at", lookup_expr="date__gte")
-    at_before = django_filters.DateFilter(label=_("until"), field_name="at", lookup_expr="date__lte")
+    # Date pickers, which send 2026-11-29 whatever the user's locale writes; a typed date is read
+    # in the portal's own format and a wrong one is refused on the page (AuditEntryListView).
+    at_after = django_filters.DateFilter(
+        label=_("from"), field_name="at", lookup_expr="date__gte", **DATE_INPUT
+    )
+    at_before = django_filters.DateFilter(
+        label=_("until"), field_name="at", lookup_expr="date__lte", **DATE_INPUT
+    )
 
     class Meta:
         model = AuditEntry

@@ -98,6 +98,19 @@ class AuditEntry(models.Model):
     def get_absolute_url(self):
         return reverse("core:auditentry_list") + f"?object_id={self.object_id}"
 
+    def object_type(self):
+        """What kind of object the entry is about, by its model's name: 改造项目, not "改造项目 | 改造项目"."""
+        model = self.content_type.model_class() if self.content_type_id else None
+        return model._meta.verbose_name if model is not None else "—"
+
+    def summary_text(self):
+        """The summary, or else what an edit changed (it records its changes and no summary)."""
+        from .changes import changes_text
+
+        if self.summary or self.action != self.Action.UPDATE:
+            return self.summary
+        return changes_text(self)
+
 
 class Job(models.Model):
     """A background job with status and progress a page can poll; recorded before it is queued."""

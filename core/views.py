@@ -109,11 +109,13 @@ class ObjectListView(RestrictedViewMixin, ListView):
     def export(self, export_format):
         from .exports import export_response
 
+        queryset = self.get_queryset()
         return export_response(
             user=self.request.user,
             kind=self.export_kind,
-            queryset=self.get_queryset(),
+            queryset=queryset,
             export_format=export_format,
+            filterset=self.filterset,
         )
 
     def get_paginate_by(self, queryset):
@@ -312,9 +314,9 @@ class AuditEntryListView(ObjectListView):
         Column(gettext_lazy("time"), "at", sort="at"),
         Column(gettext_lazy("user"), "actor_name", sort="actor_name"),
         Column(gettext_lazy("action"), "get_action_display"),
-        Column(gettext_lazy("object type"), "content_type"),
+        Column(gettext_lazy("object type"), "object_type"),
         Column(gettext_lazy("object"), "object_repr"),
-        Column(gettext_lazy("summary"), "summary"),
+        Column(gettext_lazy("summary"), "summary_text"),
     )
     sort_default = "-at"
 
@@ -323,6 +325,13 @@ class AuditEntryListView(ObjectListView):
         from .filters import AuditEntryFilter
 
         return AuditEntryFilter
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        # A date that is no date lists nothing and says why, rather than listing everything.
+        if self.filterset is not None and self.filterset.is_bound and not self.filterset.is_valid():
+            return queryset.none()
+        return queryset
 
 
 class JobDetailView(RestrictedViewMixin, DetailView):

@@ -9,7 +9,7 @@ class ProjectsConfig(AppConfig):
     def ready(self):
         from core.navigation import MenuItem, register_menu
 
-        from . import policy, roles
+        from . import history, policy, roles
         from .archive import hooks as archive_hooks
 
         # Job kinds and importers register on import.
@@ -27,6 +27,7 @@ class ProjectsConfig(AppConfig):
         works_hooks.register()
         policy.register()
         roles.register()
+        history.register()  # how its audit entries read
 
         register_menu(
             MenuItem(

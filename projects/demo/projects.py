@@ -9,9 +9,10 @@ from django.utils import timezone
 
 from org.models import Region, User
 from projects.lifecycle.services import project_create, project_transition
-from projects.lifecycle.transitions import TRANSITIONS
+from projects.lifecycle.transitions import APPROVE, TRANSITIONS
 from projects.models import Compound, Prerequisite, Project
 
+from .attribution import preparer_of, recorded_as
 from .records import after_step, tick_prerequisites
 
 # (name, stage to reach, plan year, planned completion): one per stage.
@@ -57,22 +58,29 @@ def seed_projects(city):
         )
         taken = Compound.objects.filter(community__path__startswith=street.path).annotate(n=Count("projects"))
         compounds = list(taken.filter(n=0).order_by("code")[: 1 + index % 3])
-        project = project_create(
-            actor=admin, compounds=compounds, name=name, code=f"ZB-{year}-{index + 1:02d}", plan_year=year,
-            implementing_entity=f"{street.parent.name}住房和城乡建设局", contractor="淄博建工集团有限公司",
-            planned_completion=planned_completion,
-        )  # fmt: skip
         steps = TRANSITIONS[: list(Project.Stage.values).index(target)]
         # Steps 45 days apart from September of the year before, none of them after today.
         day = min(datetime.date(year - 1, 9, 1), timezone.localdate() - STEP * len(steps))
+        # Written by the city's administrator, read as the street's (or district's) clerk and the city.
+        preparer = preparer_of(street, admin)
+        with recorded_as(preparer, day - STEP / 3, hour=9):
+            project = project_create(
+                actor=admin, compounds=compounds, name=name, code=f"ZB-{year}-{index + 1:02d}", plan_year=year,
+                implementing_entity=f"{street.parent.name}住房和城乡建设局", contractor="淄博建工集团有限公司",
+                planned_completion=planned_completion,
+            )  # fmt: skip
         if target == Project.Stage.DESIGN:
-            tick_prerequisites(admin, project, day, kinds=Prerequisite.values[:3])
+            with recorded_as(preparer, day):
+                tick_prerequisites(admin, project, day, kinds=Prerequisite.values[:3])
         for transition in steps:
             if transition.action == "declare":
-                tick_prerequisites(admin, project, day - STEP / 3)
-            project = project_transition(
-                actor=admin, project=project, action=transition.action, **_inputs(transition.action, day)
-            )
-            after_step(admin, project, transition.action, index)
+                with recorded_as(preparer, day - STEP / 3):
+                    tick_prerequisites(admin, project, day - STEP / 3)
+            with recorded_as(admin if transition.permission == APPROVE else preparer, day, 11):
+                project = project_transition(
+                    actor=admin, project=project, action=transition.action, **_inputs(transition.action, day)
+                )
+            with recorded_as(preparer, day, 15):
+                after_step(admin, project, transition.action, index, as_city=admin, as_builder=preparer)
             day += STEP
     return len(DEMO_PROJECTS)

@@ -18,6 +18,7 @@ from projects.works.services import (
     project_items_save,
 )
 
+from .attribution import recorded_as
 from .documents import demo_document
 
 # (item code, quantity, estimated yuan): the content of a typical 淄博 project.
@@ -99,7 +100,7 @@ def upload(admin, project, kind, name, content=None, description=""):
     )
 
 
-def seed_progress(admin, project):
+def seed_progress(admin, project, builder=None):
     """Three reports in the weeks after the start; the 100% one comes with completion."""
     for days, percent, note in (
         (10, 25, "管网开挖施工，已完成3栋楼"),
@@ -107,22 +108,24 @@ def seed_progress(admin, project):
         (40, 60, "道路铺设中"),
     ):
         day = project.started_on + datetime.timedelta(days=days)
-        report_progress(admin, project, day, percent, note)
+        report_progress(admin, project, day, percent, note, builder)
 
 
-def report_progress(admin, project, day, percent, note):
+def report_progress(admin, project, day, percent, note, builder=None):
     if day > timezone.localdate():
         return
     estimated = sum((row.estimated_cost or 0 for row in project.items.all()), Decimal(0))
-    progress_report_create(
-        actor=admin, project=project, reported_on=day, percent=percent,
-        investment_to_date=(estimated * percent / 100).quantize(Decimal("0.01")), note=note,
-        photos=[SimpleUploadedFile(f"现场照片{percent}.png", png(rgb=(80 + percent, 130, 190)))],
-    )  # fmt: skip
+    with recorded_as(builder or admin, day, hour=16):  # reported on the day it names
+        progress_report_create(
+            actor=admin, project=project, reported_on=day, percent=percent,
+            investment_to_date=(estimated * percent / 100).quantize(Decimal("0.01")), note=note,
+            photos=[SimpleUploadedFile(f"现场照片{percent}.png", png(rgb=(80 + percent, 130, 190)))],
+        )  # fmt: skip
 
 
-def after_step(admin, project, action, index):
-    """What a real project would have recorded right after ``action`` on its way through."""
+def after_step(admin, project, action, index, *, as_city=None, as_builder=None):
+    """What a real project would have recorded right after ``action`` on its way through; progress
+    reads as the builder's (``as_builder``), inspections as the city's (``as_city``)."""
     if action == "finish_survey":
         seed_items(admin, project, index)
     elif action == "finish_design":
@@ -140,17 +143,17 @@ def after_step(admin, project, action, index):
     elif action == "start_construction":
         upload(admin, project, Attachment.Kind.BIDDING, "中标通知书.pdf")
         seed_items(admin, project, index)
-        seed_progress(admin, project)
-        seed_inspection(admin, project)
+        seed_progress(admin, project, as_builder)
+        seed_inspection(admin, project, as_city, as_builder)
     elif action == "complete_construction":
         seed_items(admin, project, index)
-        report_progress(admin, project, project.completed_on, 100, "主体工程完工，具备验收条件")
+        report_progress(admin, project, project.completed_on, 100, "主体工程完工，具备验收条件", as_builder)
     elif action == "accept":
         upload(admin, project, Attachment.Kind.DRAWINGS, "竣工图.pdf")
         upload(admin, project, Attachment.Kind.ACCEPTANCE, "竣工验收记录.pdf")
 
 
-def seed_inspection(admin, project):
+def seed_inspection(admin, project, inspector=None, builder=None):
     """An inspection a month into construction: one finding closed; on this year's projects also a
     critical one still open and one asking for a basic item the project lacks (基础类应改尽改)."""
     day = project.started_on + datetime.timedelta(days=40)
@@ -171,14 +174,16 @@ def seed_inspection(admin, project):
             {"description": f"未纳入{missing.name}，居民反映强烈", "severity": "general",
              "requested_item": missing, "deadline": day + datetime.timedelta(days=30)},
         ]  # fmt: skip
-    inspection = inspection_create(
-        actor=admin, project=project, inspected_on=day, inspector="淄博市住房和城乡建设局督导组",
-        summary="市级督导检查：施工组织总体有序。", findings=findings,
-    )  # fmt: skip
+    with recorded_as(inspector or admin, day, hour=14):
+        inspection = inspection_create(
+            actor=admin, project=project, inspected_on=day, inspector="淄博市住房和城乡建设局督导组",
+            summary="市级督导检查：施工组织总体有序。", findings=findings,
+        )  # fmt: skip
     first = inspection.findings.order_by("pk").first()
-    finding_close(
-        actor=admin,
-        finding=first,
-        closed_on=day + datetime.timedelta(days=5),
-        closure_note="已补齐围挡并拍照留档",
-    )
+    with recorded_as(builder or admin, day + datetime.timedelta(days=5), hour=16):
+        finding_close(
+            actor=admin,
+            finding=first,
+            closed_on=day + datetime.timedelta(days=5),
+            closure_note="已补齐围挡并拍照留档",
+        )
