@@ -79,9 +79,11 @@ def register():
 
     # What the project's services record about its child rows, on the project's own history.
     on_project = {
+        # One kind, or the kinds a deleted evidence file unticked with it.
         "prerequisite": {
             "label": _label(ProjectPrerequisite, "kind"),
             "field": (ProjectPrerequisite, "kind"),
+            "many": True,
         },
         "met_on": {"label": _label(ProjectPrerequisite, "met_on"), "field": (ProjectPrerequisite, "met_on")},
         "evidence": {

@@ -246,3 +246,38 @@ def test_an_export_names_what_was_exported_and_a_wrong_audit_date_is_refused(wor
     assert 'type="date"' in content
     today = timezone.localdate().isoformat()
     assert list(auditor.get(reverse("core:auditentry_list"), {"at_after": today}).context["object_list"])
+
+
+def test_entries_written_before_this_change_read_as_chinese_too(world):
+    """Production keeps entries in every shape the services ever wrote; they read through the same
+    fields and registry, with nothing to migrate."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from projects.models import ProjectPolicy
+
+    on = {model: ContentType.objects.get_for_model(model) for model in (Project, Compound, ProjectPolicy)}
+    old_entries = [
+        (Project, {"供水管网改造": {"added": "1200.00"}}, "供水管网改造：新增，数量：1200.00"),
+        (Project, {"prerequisite": "party_organisation"}, "前置条件：成立小区党组织"),
+        (
+            Project,
+            {"prerequisite": ["party_organisation", "convention"]},
+            "前置条件：成立小区党组织、签订居民公约",
+        ),
+        (Project, {"finding": "围挡", "closed_on": "2026-11-29"}, "销号日期：2026-11-29"),
+        (Project, {"attachment": "x.pdf", "kind": "plan"}, "资料类型：改造方案"),
+        (Project, {"photos": 2}, "照片：2 张"),
+        (Project, {"region_id": [str(world.street_a.pk), str(world.street_b.pk)]}, "车站街道 → 公园街道"),
+        (Project, {"investment_to_date": "900000.00"}, "累计完成投资：90.00 万元"),
+        (Project, {"permit_exempt": ["False", "True"]}, "否 → 是"),
+        (Project, {"compounds": ["甲小区", "乙小区"]}, "小区：甲小区、乙小区"),
+        (Project, {"compounds": [["甲小区"], ["甲小区", "乙小区"]]}, "小区：甲小区 → 甲小区、乙小区"),
+        (Compound, {"building": "3号楼", "storeys": "6", "has_lift": "True"}, "楼栋号：3号楼"),
+        (Compound, {"pool": ["reserve", "implementation"]}, "入库状态：储备 → 实施"),
+        (ProjectPolicy, {"deadlines": {"survey": {"kind": "plan_year", "value": 3}}}, "计划年度当年3月底前"),
+    ]
+    for model, changes, expected in old_entries:
+        entry = AuditEntry(content_type=on[model], changes=changes)
+        text = "；".join(f"{line.label}：{line.text}" for line in change_lines(entry))
+        assert expected in text, (changes, text)
+        assert_reads_chinese(text)
