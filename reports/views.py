@@ -1,4 +1,5 @@
-"""The home page: a dashboard that fits the user's role."""
+"""The home page: the role's real work until the dashboards arrive — what is overdue, what waits
+for the user, the stage picture, their imports, jobs and the projects they touched lately."""
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Count
@@ -17,6 +18,9 @@ from org.roles import (
     SYSADMIN,
     role_label,
 )
+from projects.models import Project
+
+from . import selectors
 
 # The first role of the user found in this order picks the home page.
 HOME_TEMPLATES = (
@@ -28,6 +32,8 @@ HOME_TEMPLATES = (
     (STREET_CLERK, "reports/home_clerk.html"),
     (SYSADMIN, "reports/home_staff.html"),
 )
+# Homes of roles that change nothing: the picture of their area, no work list.
+READ_ONLY_HOMES = ("reports/home_leader.html", "reports/home_auditor.html", "reports/home_reviewer.html")
 
 
 class HomeView(LoginRequiredMixin, TemplateView):
@@ -54,7 +60,21 @@ class HomeView(LoginRequiredMixin, TemplateView):
             ],
             organisation_count=Organisation.objects.restrict(user).count(),
             my_jobs=Job.objects.restrict(user)[:5],
+            my_imports=selectors.recent_imports(user),
         )
+        if selectors.may_see_projects(user):
+            context.update(self.project_sections(user))
         if can(user, "view", AuditEntry):
             context["recent_audit"] = AuditEntry.objects.restrict(user).select_related("content_type")[:10]
         return context
+
+    def project_sections(self, user):
+        template = self.get_template_names()[0]
+        sections = {"overdue": selectors.overdue_projects(user), "picture": selectors.stage_picture(user)}
+        if template in READ_ONLY_HOMES:
+            if template == "reports/home_reviewer.html":
+                sections["in_review"] = selectors.projects_at_stage(user, Project.Stage.REVIEW)
+        else:
+            sections["waiting"] = selectors.waiting_projects(user)
+            sections["touched"] = selectors.recently_touched_projects(user)
+        return sections

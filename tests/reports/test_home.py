@@ -1,6 +1,15 @@
-"""The home page fits the role."""
+"""The home page fits the role and shows its real work: what waits, what is overdue, the stage
+picture, the user's imports and the projects they touched; no promise of a feature to come."""
+
+import datetime
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
+
+from core.models import AuditEntry, ImportBatch
+from projects.models import Project
+from tests.factories import compound_in, project_in
+from tests.helpers import queries_of
 
 
 @pytest.mark.parametrize(
@@ -40,3 +49,105 @@ def test_menu_shows_only_what_the_role_may_open(world, client_for):
     auditor_menu = [item["url_name"] for item in client_for("auditor").get("/").context["menu"]]
     assert "core:auditentry_list" not in clerk_menu
     assert "core:auditentry_list" in auditor_menu
+
+
+# --- The role's real work ------------------------------------------------------------------------
+
+
+S = Project.Stage
+STALE = ("上线后将在此开放", "月报表", "居民意愿调查", "待您审批的资金", "将在此列出")
+PAST = datetime.date(2025, 1, 31)
+
+
+def _late(project, day=PAST):
+    Project.objects.filter(pk=project.pk).update(next_due_on=day, next_milestone="survey")
+    return project
+
+
+@pytest.mark.parametrize(
+    "persona", ["clerk_a", "district", "city", "finance", "leader", "auditor", "sysadmin"]
+)
+def test_no_home_page_promises_a_feature_that_does_not_exist(world, client_for, persona):
+    body = client_for(persona).get("/").content.decode()
+    for text in STALE:
+        assert text not in body, (persona, text)
+
+
+def test_clerk_home_lists_what_waits_for_her_and_what_is_overdue_in_her_street(world, client_for):
+    waiting = project_in(compound_in(world.community_a), stage=S.SURVEY, name="华光路小区改造")
+    late = _late(project_in(compound_in(world.community_a), stage=S.DESIGN, name="车站街道逾期项目"))
+    in_review = project_in(compound_in(world.community_a), stage=S.REVIEW, name="车站街道审查中项目")
+    other_street = _late(project_in(compound_in(world.community_b), stage=S.SURVEY, name="公园街道项目"))
+    context = client_for("clerk_a").get("/").context
+    waiting_names = {p.name for p in context["waiting"].rows}
+    assert {waiting.name, late.name} <= waiting_names
+    assert in_review.name not in waiting_names  # approval is the city's step
+    assert other_street.name not in waiting_names
+    assert [p.name for p in context["overdue"].rows] == [late.name]
+    step = next(p for p in context["waiting"].rows if p.name == waiting.name).next_step
+    assert step.action == "finish_survey"
+
+
+def test_city_staff_wait_on_the_approval_steps(world, client_for):
+    in_review = project_in(compound_in(world.community_b), stage=S.REVIEW, name="公园街道审查中项目")
+    context = client_for("city").get("/").context
+    assert in_review.name in {p.name for p in context["waiting"].rows}
+    body = client_for("city").get("/").content.decode()
+    assert "公园街道审查中项目" in body and "下一步： 登记批复" in body
+
+
+def test_read_only_homes_show_the_stage_picture_and_the_overdue_list_and_no_work_list(world, client_for):
+    project_in(compound_in(world.community_a), stage=S.CONSTRUCTION)
+    late = _late(project_in(compound_in(world.community_b), stage=S.DESIGN, name="逾期的设计项目"))
+    for persona in ("leader", "auditor", "finance"):
+        context = client_for(persona).get("/").context
+        assert "waiting" not in context, persona
+        by_stage = {str(label): n for label, n in context["picture"]["by_stage"]}
+        assert by_stage[str(S.CONSTRUCTION.label)] == 1 and by_stage[str(S.DESIGN.label)] == 1
+        assert [p.name for p in context["overdue"].rows] == [late.name]
+
+
+def test_reviewer_home_lists_the_projects_in_joint_review(world, client_for):
+    in_review = project_in(compound_in(world.community_b), stage=S.REVIEW, name="公园街道连片改造一期")
+    response = client_for("finance").get("/")
+    assert [p.name for p in response.context["in_review"].rows] == [in_review.name]
+    assert in_review.name in response.content.decode()
+
+
+def test_home_lists_the_users_recent_imports_and_the_projects_they_touched(world, client_for):
+    from django.core.files.base import ContentFile
+
+    batch = ImportBatch(kind="compounds", created_by=world["district"], original_name="张店区小区.xlsx")
+    batch.file.save("x.xlsx", ContentFile(b"x"), save=False)
+    batch.save()
+    touched = project_in(compound_in(world.community_a), name="最近改过的项目")
+    AuditEntry.objects.create(
+        action="update", actor=world["district"], region_path=touched.region.path,
+        content_type=ContentType.objects.get_for_model(Project), object_id=str(touched.pk), object_repr=touched.name,
+    )  # fmt: skip
+    response = client_for("district").get("/")
+    body = response.content.decode()
+    assert "张店区小区.xlsx" in body
+    assert [str(row.kind_label) for row in response.context["my_imports"]] == ["小区"]
+    assert [p.name for p in response.context["touched"]] == [touched.name]
+
+
+@pytest.mark.parametrize("persona", ["clerk_a", "district", "city", "finance", "leader", "auditor"])
+def test_home_runs_the_same_queries_with_1_and_20_projects(world, client_for, persona):
+    client = client_for(persona)
+    queries_of(client, "/")
+
+    def touch(project):
+        AuditEntry.objects.create(
+            action="update", actor=world[persona], region_path=project.region.path,
+            content_type=ContentType.objects.get_for_model(Project), object_id=str(project.pk),
+        )  # fmt: skip
+
+    touch(_late(project_in(compound_in(world.community_a), stage=S.SURVEY)))
+    one = queries_of(client, "/")
+    for i in range(19):
+        project = project_in(compound_in(world.community_a), stage=S.values[i % 9])
+        if i % 2:
+            _late(project)
+        touch(project)
+    assert queries_of(client, "/") == one, persona
