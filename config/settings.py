@@ -68,6 +68,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "core.middleware.SessionTimeoutMiddleware",
+    # After CSRF, authentication and messages: a form posted twice runs its view once.
+    "core.submissions.SubmissionTokenMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -93,6 +95,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "core.context_processors.navigation",
             ],
+            # {% csrf_token %} also renders the form's one-time submission token (core.submissions).
+            "builtins": ["core.templatetags.form_tokens"],
         },
     },
 ]
@@ -158,6 +162,11 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-orphan-attachments": {
         "task": "projects.tasks.sweep_orphan_attachments",
         "schedule": crontab(hour=3, minute=15),
+    },
+    # Forms' one-time submission tokens older than a day.
+    "sweep-submission-tokens": {
+        "task": "core.tasks.sweep_submission_tokens",
+        "schedule": crontab(hour=3, minute=45),
     },
 }
 

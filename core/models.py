@@ -223,3 +223,30 @@ class ImportBatch(models.Model):
     @property
     def is_committed(self):
         return self.status == self.Status.COMMITTED
+
+
+class SubmissionToken(models.Model):
+    """A posted form's one-time token: recorded before its view runs, so the same form sent twice
+    (a double click, a second tap) gets the first answer instead of running the view again."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="+"
+    )
+    token = models.CharField(_("token"), max_length=64)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    # Where the first request sent the browser; empty while that request still runs.
+    redirect_to = models.CharField(_("redirected to"), max_length=2048, blank=True)
+
+    class Meta:
+        verbose_name = _("form submission")
+        verbose_name_plural = _("form submissions")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "token"], name="submission_token_once_per_user")
+        ]
+
+    def __str__(self):
+        return self.token
+
+    def get_absolute_url(self):
+        return self.redirect_to or "/"

@@ -67,6 +67,52 @@
     body.querySelector("tr[data-row='" + (index + 1) + "'] select").focus();
   });
 
+  // A form is sent once: while the browser waits for the answer its submit buttons are disabled, so
+  // a double click or a second tap sends nothing more (the server refuses a second send of the same
+  // form anyway, by its submission token). They are disabled only after the submit event has been
+  // dispatched: the clicked button's name and value are already in what is sent, and a submit that
+  // another handler cancelled (data-confirm) leaves them as they were.
+  function submitButtons(form) {
+    return Array.prototype.filter.call(form.elements, function (element) {
+      return element.type === "submit";
+    });
+  }
+  function releaseForm(form) {
+    delete form.dataset.sending;
+    submitButtons(form).forEach(function (button) {
+      button.disabled = false;
+      button.removeAttribute("aria-busy");
+    });
+  }
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if ((form.getAttribute("method") || "").toLowerCase() !== "post") {
+      return;
+    }
+    if (form.dataset.sending) {
+      event.preventDefault();
+      return;
+    }
+    window.setTimeout(function () {
+      if (event.defaultPrevented) {
+        return;
+      }
+      form.dataset.sending = "1";
+      submitButtons(form).forEach(function (button) {
+        button.disabled = true;
+        button.setAttribute("aria-busy", "true");
+      });
+      // A page that never answers (the network dropped) must not keep the form locked for good.
+      window.setTimeout(function () { releaseForm(form); }, 30000);
+    }, 0);
+  });
+  // Back to a page kept in the browser's cache: its forms may be used again.
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted) {
+      document.querySelectorAll("form[data-sending]").forEach(releaseForm);
+    }
+  });
+
   document.addEventListener("DOMContentLoaded", function () { paintProgress(document); });
   document.addEventListener("htmx:afterSwap", function (event) { paintProgress(event.target); });
   // A finished job reloads its page once, to show the result.
