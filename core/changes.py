@@ -59,11 +59,20 @@ class ChangeLine:
     text: str
 
 
+# Entries that record a whole row rather than what changed: its empty fields say nothing.
+SNAPSHOTS = ("create", "delete", "import")
+
+
 def change_lines(entry):
     """Every change of ``entry`` as (label, text), in the order they were recorded."""
     model = _model_of(entry)
     changes = entry.changes if isinstance(entry.changes, dict) else {}
-    return [ChangeLine(*_line(model, key, value)) for key, value in changes.items() if not _is_pk(model, key)]
+    skip_empty = entry.action in SNAPSHOTS
+    return [
+        ChangeLine(*_line(model, key, value))
+        for key, value in changes.items()
+        if not _is_pk(model, key) and not (skip_empty and value in (None, "", [], {}))
+    ]
 
 
 def changes_text(entry, limit=3):

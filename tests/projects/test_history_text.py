@@ -215,6 +215,7 @@ def test_compound_create_edit_delete_and_a_policy_change_read_as_chinese(world, 
     compound_delete(actor=world["city"], instance=Compound.objects.get(pk=compound.pk))
     deleted = AuditEntry.objects.get(action="delete", object_id=str(compound.pk))
     assert {line.label for line in change_lines(deleted)} >= {"名称", "物业管理", "入库状态"}
+    assert "—" not in {line.text for line in change_lines(deleted)}  # a snapshot lists what it holds
     assert_reads_chinese("；".join(f"{line.label}：{line.text}" for line in change_lines(deleted)))
 
     citypolicy_update(
