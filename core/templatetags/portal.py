@@ -1,8 +1,6 @@
 """Template helpers shared by every page."""
 
 from django import forms, template
-from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import FieldDoesNotExist
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
@@ -98,40 +96,6 @@ def mask_phone(value):
 @register.simple_tag
 def yes_no(value):
     return _("yes") if value else _("no")
-
-
-@register.filter
-def change_text(value):
-    """One change of an audit entry as text: [old, new] → "old → new"; a dict of such changes (a
-    child record's fields) → "field: old → new；…"; a list or a plain value as it is."""
-    if isinstance(value, (list, tuple)) and len(value) == 2:
-        return f"{value[0] or '—'} → {value[1] or '—'}"
-    if isinstance(value, dict):
-        return "；".join(f"{key}: {change_text(item)}" for key, item in value.items())
-    if isinstance(value, (list, tuple)):
-        return "、".join(str(item) for item in value)
-    return "—" if value in (None, "") else str(value)
-
-
-@register.filter
-def change_label(key, entry):
-    """The label of a changed field of an audit ``entry``: the verbose name of the field of that
-    name on the entry's model, or on a model that points to it (a project's progress reports, say,
-    whose changes are recorded on the project); the key itself otherwise."""
-    if not entry.content_type_id:
-        return key
-    model = ContentType.objects.get_for_id(entry.content_type_id).model_class()
-    if model is None:
-        return key
-    candidates = [model, *(relation.related_model for relation in model._meta.related_objects)]
-    for candidate in candidates:
-        try:
-            label = getattr(candidate._meta.get_field(key), "verbose_name", None)
-        except FieldDoesNotExist:
-            continue
-        if label:  # a reverse relation has none
-            return label
-    return key
 
 
 @register.filter(is_safe=True)

@@ -1,32 +1,41 @@
-def test_an_audit_change_reads_as_old_to_new_whatever_its_shape():
-    from core.templatetags.portal import change_text
-
-    assert change_text(["华光路", "华光路小区"]) == "华光路 → 华光路小区"
-    assert change_text([None, "2026-04-09"]) == "— → 2026-04-09"
-    # A child record's own changes, or a value recorded once: never split into characters.
-    assert (
-        change_text({"quantity": ["1.00", "2.00"], "note": ["", "加装"]})
-        == "quantity: 1.00 → 2.00；note: — → 加装"
-    )
-    assert change_text("施工现场围挡不完整") == "施工现场围挡不完整"
-    assert change_text(["楼道堆物（2026-07-01）"]) == "楼道堆物（2026-07-01）"
-
-
-def test_an_audit_change_is_labelled_by_its_field_on_the_object_or_on_a_record_of_it(db):
+def lines_of(model, changes):
+    """An entry's changes as the history shows them, in English."""
     from django.contrib.contenttypes.models import ContentType
     from django.utils import translation
 
+    from core.changes import change_lines
     from core.models import AuditEntry
-    from core.templatetags.portal import change_label
+
+    content_type = ContentType.objects.get_for_model(model) if model is not None else None
+    entry = AuditEntry(content_type=content_type, action="update", changes=changes)
+    with translation.override("en"):
+        return [(str(line.label), line.text) for line in change_lines(entry)]
+
+
+def test_an_audit_change_reads_as_old_to_new_whatever_its_shape(db):
     from projects.models import Project
 
-    entry = AuditEntry(content_type=ContentType.objects.get_for_model(Project))
-    with translation.override("en"):
-        assert change_label("plan_year", entry) == "plan year"
-        assert change_label("investment_to_date", entry) == "investment completed to date"
-        assert change_label("items", entry) == "items"  # a reverse relation: the key as it is
-        assert change_label("photos", entry) == "photos"
-    assert change_label("plan_year", AuditEntry()) == "plan_year"
+    assert lines_of(Project, {"name": ["华光路", "华光路小区"]}) == [("project name", "华光路 → 华光路小区")]
+    assert lines_of(Project, {"declared_on": [None, "2026-04-09"]}) == [("declared on", "— → 2026-04-09")]
+    # A child record's own changes, or a value recorded once: never split into characters.
+    assert lines_of(Project, {"供水管网改造": {"quantity": ["1.00", "2.00"], "note": ["", "加装"]}}) == [
+        ("供水管网改造", "quantity：1.00 → 2.00；note：— → 加装")
+    ]
+    assert lines_of(None, {"finding": "施工现场围挡不完整"}) == [("finding", "施工现场围挡不完整")]
+    assert lines_of(Project, {"findings": ["楼道堆物（2026-07-01）"]}) == [
+        ("findings", "楼道堆物（2026-07-01）")
+    ]
+
+
+def test_an_audit_change_is_labelled_by_its_field_on_the_object_or_on_a_record_of_it(db):
+    from projects.models import Project
+
+    assert lines_of(Project, {"plan_year": 2026}) == [("plan year", "2026")]
+    assert lines_of(Project, {"investment_to_date": "240000.00"}) == [
+        ("investment completed to date", "24.00 10k yuan")
+    ]
+    assert lines_of(Project, {"photos": 2}) == [("photos", "2 photos")]
+    assert lines_of(None, {"plan_year": 2026}) == [("plan_year", "2026")]  # no model: the key as it is
 
 
 def test_the_browser_tab_reads_page_dot_portal(client, db):
