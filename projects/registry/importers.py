@@ -268,8 +268,10 @@ class CompoundImporter(Importer):
             rules.check_code_free(code, holder=by_code.get((city.pk, code)), own=match)
             if report.has_errors(number):
                 continue
+            # An empty cell gives a new compound the default the guide names and leaves an existing
+            # one's value as it is: a file never wipes what was saved (the pool a project set).
             data = {
-                **self.DEFAULTS,
+                **(self.DEFAULTS if match is None else {}),
                 **{k: v for k, v in values.items() if k in COMPOUND_FIELDS and v is not None},
             }
             data["community_id"] = community.pk
@@ -432,11 +434,11 @@ class BuildingImporter(Importer):
             seen[key] = number
             if report.has_errors(number):
                 continue
-            data = {
-                **self.DEFAULTS,
+            old = existing.get(key)
+            data = {  # as for compounds: defaults for a new building only
+                **(self.DEFAULTS if old is None else {}),
                 **{k: v for k, v in values.items() if k in self.FIELDS and v is not None},
             }
-            old = existing.get(key)
             if old is None:
                 report.new += 1
                 creates.append(Building(compound_id=compound_pk, number=values["number"], **data))

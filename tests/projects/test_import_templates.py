@@ -343,6 +343,18 @@ def test_an_empty_drop_down_cell_takes_the_default_the_guide_names(world, client
     page = client.get("/imports/compounds/new/").content.decode()
     assert "留空为“无物业”" in page and "留空为“其他”" in page and "留空为“储备”" in page
 
+    # On a compound that exists, an empty cell keeps what was saved: the pool a project set stays.
+    Compound.objects.filter(pk=compound.pk).update(
+        pool=Compound.Pool.IMPLEMENTATION, property_management=Compound.PropertyManagement.PROFESSIONAL
+    )
+    batch = upload(client, "compounds", xlsx(compound_row("P-1", 物业管理=None, 入库状态=None)), "小区.xlsx")
+    assert commit(client, batch).status == ImportBatch.Status.COMMITTED
+    compound.refresh_from_db()
+    assert (compound.pool, compound.property_management) == (
+        Compound.Pool.IMPLEMENTATION,
+        Compound.PropertyManagement.PROFESSIONAL,
+    )
+
 
 def test_a_refused_file_counts_no_rejected_row(world, client_for):
     batch = upload(client_for("clerk_a"), "compounds", b"%PDF-1.4 not a sheet", "通知.pdf")
