@@ -68,7 +68,7 @@ class RestrictedQuerySet(models.QuerySet):
         if user.is_superuser:
             return self
         model = self.model
-        in_scope = model.scope.q(user) if user.has_perm(permission_name(model, action)) else NOTHING
+        in_scope = model.scope.q(user, action) if user.has_perm(permission_name(model, action)) else NOTHING
         granted = granted_pks(user, model, action)
         if granted:
             return self.filter(in_scope | models.Q(pk__in=granted))

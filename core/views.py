@@ -11,7 +11,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, connection, transaction
 from django.db.models import ProtectedError
-from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
@@ -65,6 +65,19 @@ class RestrictedViewMixin(LoginRequiredMixin):
 
     def get_queryset(self):
         return self.base_queryset()
+
+    def get_in_scope(self, pk):
+        """The row ``pk`` the user may ``action``: 404 when they may not even see it, 403 when they
+        see it and may not ``action`` it (a bundled project its street's clerk reads, say)."""
+        try:
+            return get_object_or_404(self.base_queryset(), pk=pk)
+        except Http404:
+            if (
+                self.action != "view"
+                and self.model.objects.restrict(self.request.user).filter(pk=pk).exists()
+            ):
+                raise PermissionDenied from None
+            raise
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -202,7 +215,7 @@ class ObjectEditView(RestrictedViewMixin, FormView):
         if "pk" not in self.kwargs:
             return None
         if not hasattr(self, "_object"):
-            self._object = get_object_or_404(self.base_queryset(), pk=self.kwargs["pk"])
+            self._object = self.get_in_scope(self.kwargs["pk"])
         return self._object
 
     def get(self, request, *args, **kwargs):
@@ -271,6 +284,9 @@ class ObjectDeleteView(RestrictedViewMixin, DetailView):
     template_name = "core/object_confirm_delete.html"
     delete_service = None
     success_url_name = ""
+
+    def get_object(self, queryset=None):
+        return self.get_in_scope(self.kwargs["pk"])
 
     def get(self, request, *args, **kwargs):
         obj = self.get_object()

@@ -124,10 +124,12 @@ TABLE = {
     ("projects:projectitem_grid", "project_a", "post"): (302, 200, 404, 200, 200, 403, 403, 403, 403),
     ("projects:prerequisite_record", "prereq:contribution", "post"): RUNS_PROJECT_POST,
     ("projects:prerequisite_clear", "prereq:contribution", "post"): RUNS_PROJECT_POST,
-    ("projects:progressreport_add", "project_a", "get"): (302, 200, 404, 200, 200, 403, 403, 403, 403),
+    # A project still in survey takes no progress report: its form is not offered (back to the page).
+    ("projects:progressreport_add", "project_a", "get"): (302, 302, 404, 302, 302, 403, 403, 403, 403),
     ("projects:progressreport_add", "project_a", "post"): (302, 200, 404, 200, 200, 403, 403, 403, 403),
     ("projects:attachment_add", "project_a", "post"): RUNS_PROJECT_POST,
-    ("projects:attachment_delete", "attachment_a", "post"): RUNS_PROJECT_POST,
+    # A file is removed by the organisation that uploaded it (here clerk A's office) or the city.
+    ("projects:attachment_delete", "attachment_a", "post"): (302, 302, 404, 403, 302, 403, 403, 403, 403),
     # Every reader of the project may download its files; nobody else learns they exist.
     ("projects:attachment_download", "attachment_a", "get"): (302, 200, 404, 200, 200, 200, 200, 200, 403),
     # Inspections (督导检查) are the district's and the city's.

@@ -3,16 +3,20 @@ annual plan, and, at acceptance, the document types the archive still lacks."""
 
 from django.utils.translation import gettext as _
 
-from projects.lifecycle.transitions import register_guard, register_warning
+from projects.lifecycle.transitions import Reason, register_guard, register_warning
 
 from .selectors import archive_missing, prerequisites_missing
 
 
 def needs_prerequisites(project):
-    """Where the city's policy says so, its checklist must be complete before the annual plan."""
+    """Where the city's policy says so, its checklist must be complete before the annual plan.
+    Each reason leads to its row of the checklist on the project page."""
     return [
-        _("Prerequisite not met yet: %(prerequisite)s.") % {"prerequisite": label}
-        for label in prerequisites_missing(project, blocking_only=True)
+        Reason(
+            _("Prerequisite not met yet: %(prerequisite)s.") % {"prerequisite": kind.label},
+            anchor=f"prerequisite-{kind.value}",
+        )
+        for kind in prerequisites_missing(project, blocking_only=True, as_kinds=True)
     ]
 
 

@@ -1,5 +1,7 @@
 """Reads of a project's archive: what it still lacks, and the prerequisites checklist."""
 
+from django.db.models import Exists, OuterRef
+
 from projects.models import Attachment, Prerequisite, ProjectPolicy, ProjectPrerequisite
 
 
@@ -29,15 +31,27 @@ def prerequisite_checklist(user, project, policy=None):
     return [(kind, met.get(kind)) for kind in prerequisites_asked(project, policy)]
 
 
-def prerequisites_missing(project, *, blocking_only=False):
-    """Labels of the prerequisites asked and not met; with ``blocking_only``, only where the city's
-    policy makes them a condition of the annual plan."""
+def prerequisites_missing(project, *, blocking_only=False, as_kinds=False):
+    """Labels (``as_kinds``: the Prerequisite members) of the prerequisites asked and not met; with
+    ``blocking_only``, only where the city's policy makes them a condition of the annual plan."""
     policy = ProjectPolicy.in_force(project.city_id)
     if policy is None or (blocking_only and not policy.prerequisites_block_plan):
         return []
     met = set(ProjectPrerequisite.objects.filter(project=project).values_list("kind", flat=True))
-    return [kind.label for kind in prerequisites_asked(project, policy) if kind not in met]
+    missing = [kind for kind in prerequisites_asked(project, policy) if kind not in met]
+    return missing if as_kinds else [kind.label for kind in missing]
 
 
 def attachments(user, project):
-    return Attachment.objects.restrict(user).filter(project=project).select_related("uploaded_by")
+    """The project's files ``user`` may see, each knowing whether it proves a prerequisite and
+    whether ``user`` may remove it (``may_delete``, the model's own answer)."""
+    rows = list(
+        Attachment.objects.restrict(user)
+        .filter(project=project)
+        .select_related("uploaded_by")
+        .annotate(proves_prerequisite=Exists(ProjectPrerequisite.objects.filter(evidence=OuterRef("pk"))))
+    )
+    for row in rows:
+        row.project = project
+        row.may_delete = row.can_be_deleted_by(user)
+    return rows

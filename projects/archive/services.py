@@ -7,7 +7,7 @@ as text and the stored name is random (projects.models.archive.attachment_path).
 import datetime
 from pathlib import PurePath
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -57,25 +57,47 @@ def attachment_upload(*, actor, project, upload, kind, description=""):
 
 @transaction.atomic
 def attachment_delete(*, actor, instance):
+    """Remove a file from the archive: allowed to the organisation that uploaded it and to the city
+    bureau (``Attachment.belongs_to``; PermissionDenied otherwise), until the archive is sealed at
+    completion acceptance. A prerequisite the file proves is unticked with it, unless the project
+    was declared with it. Returns the prerequisites unticked."""
     project = project_locked(actor, instance.project, "projects.delete_attachment")
+    instance = Attachment.objects.select_related("uploaded_by").get(pk=instance.pk, project=project)
+    instance.project = project
+    if not instance.belongs_to(actor):
+        raise PermissionDenied
     if project.archive_is_sealed():
         raise ValidationError(_("The project has been accepted; its archive is kept as it is."))
-    # Without its file, a tick recorded with no note would have no evidence at all.
-    proven = ProjectPrerequisite.objects.filter(project=project, evidence=instance, note="").first()
-    if proven is not None:
+    proven = list(ProjectPrerequisite.objects.filter(project=project, evidence=instance))
+    if proven and project.prerequisites_are_settled():
         raise ValidationError(
-            _("“%(name)s” is the only evidence of “%(prerequisite)s”; untick it or record a note first.")
-            % {"name": instance.filename, "prerequisite": proven.get_kind_display()}
+            _("“%(name)s” is the evidence of “%(prerequisite)s”, settled when the project was declared.")
+            % {"name": instance.filename, "prerequisite": proven[0].get_kind_display()}
         )
+    if proven and not actor.has_perm("projects.delete_projectprerequisite"):
+        raise PermissionDenied
+    unticked = [Prerequisite(row.kind) for row in proven]
+    summary = _("Attachment removed: %(name)s") % {"name": instance.filename}
+    if unticked:
+        summary = _("%(removed)s; no longer met: %(prerequisites)s") % {
+            "removed": summary,
+            "prerequisites": "、".join(str(kind.label) for kind in unticked),
+        }
+    changes = {"attachment": instance.filename, "kind": instance.kind}
+    if unticked:
+        changes["prerequisite"] = [kind.value for kind in unticked]
     audit_record(
         actor=actor, action=AuditEntry.Action.UPDATE, obj=project,
-        summary=_("Attachment removed: %(name)s") % {"name": instance.filename},
-        changes={"attachment": instance.filename, "kind": instance.kind},
+        summary=summary,
+        changes=changes,
     )  # fmt: skip
+    # The tick goes with its evidence, in the same transaction.
+    ProjectPrerequisite.objects.filter(pk__in=[row.pk for row in proven]).delete()
     stored = instance.file
     instance.delete()
     # The file goes only once the row is surely gone.
     transaction.on_commit(lambda: stored.storage.delete(stored.name))
+    return unticked
 
 
 @transaction.atomic

@@ -94,8 +94,14 @@ class AttachmentDeleteView(RecordActionView):
     def post(self, request, pk):
         attachment = self.get_record()
         try:
-            archive_services.attachment_delete(actor=request.user, instance=attachment)
+            unticked = archive_services.attachment_delete(actor=request.user, instance=attachment)
         except ValidationError as error:
             return self.refused(error, attachment.get_absolute_url())
         messages.success(request, _("Removed %(name)s.") % {"name": attachment.filename})
+        for prerequisite in unticked:
+            messages.warning(
+                request,
+                _("“%(prerequisite)s” is no longer ticked as met: %(name)s was its evidence.")
+                % {"prerequisite": prerequisite.label, "name": attachment.filename},
+            )
         return redirect(attachment.get_absolute_url())

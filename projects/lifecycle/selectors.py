@@ -5,6 +5,8 @@ from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 
 from core.display import display_value
+from core.scoping import ancestor_paths
+from org.models import Organisation
 from projects.models import Compound, Project, ProjectCompound
 
 from .services import PROJECT_EDITABLE
@@ -88,3 +90,22 @@ def project_compounds(user, project):
         households=Sum("household_count"), buildings=Sum("building_count"), floor_area=Sum("floor_area")
     )
     return compounds, totals
+
+
+def acting_organisation(transition, project):
+    """Who takes ``transition`` on ``project``: the nearest organisation, from the project's own area
+    up to its city, with an active user whose role holds the step's permission (the street office
+    of a street's project, the district bureau of a bundle, the city bureau for approvals). None
+    when nobody holds it."""
+    app_label, codename = transition.permission.split(".")
+    path = project.region.path
+    return (
+        Organisation.objects.filter(
+            region__path__in=[path, *ancestor_paths(path)],
+            users__is_active=True,
+            users__groups__permissions__codename=codename,
+            users__groups__permissions__content_type__app_label=app_label,
+        )
+        .order_by("-region__level", "kind", "pk")
+        .first()
+    )

@@ -65,20 +65,26 @@ def project_create(*, actor, compounds, **fields):
     return project
 
 
-def project_locked(actor, project, permission="projects.change_project"):
+def project_locked(actor, project, permission="projects.change_project", *, whole=False):
     """The project again, locked, if it is in ``actor``'s scope and their role holds ``permission``
-    (on the project or one of its child models); PermissionDenied otherwise."""
+    (on the project or one of its child models); PermissionDenied otherwise.
+
+    ``whole``: the write changes the project itself (its fields, items or stage), which only whoever
+    works in the project's own area may do. Records added to it (progress, files, prerequisites) may
+    come from anyone it reaches: the clerk of one street of a bundle spanning several streets.
+    """
     if not actor.has_perm(permission):
         raise PermissionDenied
+    projects = Project.objects.restrict(actor, "change" if whole else "view")
     try:
-        return Project.objects.restrict(actor).select_for_update(of=("self",)).get(pk=project.pk)
+        return projects.select_for_update(of=("self",)).get(pk=project.pk)
     except Project.DoesNotExist:
         raise PermissionDenied from None
 
 
 @transaction.atomic
 def project_update(*, actor, instance, compounds=None, **fields):
-    project = project_locked(actor, instance)
+    project = project_locked(actor, instance, whole=True)
     rules.check_editable(project)
     before = {
         **model_snapshot(project),
@@ -107,7 +113,7 @@ def project_update(*, actor, instance, compounds=None, **fields):
 @transaction.atomic
 def project_delete(*, actor, instance):
     # Read the stage again under a lock: someone may have declared the project meanwhile.
-    project = project_locked(actor, instance, "projects.delete_project")
+    project = project_locked(actor, instance, "projects.delete_project", whole=True)
     rules.check_deletable(project)
     audit_record(actor=actor, action=AuditEntry.Action.DELETE, obj=project, changes=model_snapshot(project))
     project.delete()
@@ -135,7 +141,7 @@ def project_transition(*, actor, project, action, **inputs):
         raise PermissionDenied
     try:
         project = (
-            Project.objects.restrict(actor)
+            Project.objects.restrict(actor, "change")
             .select_for_update(of=("self",))
             .select_related("region")
             .get(pk=project.pk)

@@ -78,6 +78,19 @@ def next_transition(project):
     return next((t for t in TRANSITIONS if t.source == project.stage), None)
 
 
+class Reason(str):
+    """A reason a step is blocked, saying where to put it right: ``fix``, the URL name of a page of
+    the project (it takes the project's pk), or ``anchor``, a section of the project page."""
+
+    def __new__(cls, text, *, fix="", anchor=""):
+        reason = super().__new__(cls, text)
+        reason.fix, reason.anchor = fix, anchor
+        return reason
+
+
+ROLE_CANNOT = _("Your role cannot take this step.")
+
+
 # --- what parts and apps register -----------------------------------------------------------------
 
 _GUARDS = defaultdict(list)
@@ -142,7 +155,7 @@ def blockers(transition, project, user, inputs=None):
         ]
     reasons = []
     if not user.has_perm(transition.permission):
-        reasons.append(_("Your role cannot take this step."))
+        reasons.append(str(ROLE_CANNOT))
     for guard in _registered(_GUARDS, transition.action):
         reasons.extend(guard(project))
     if inputs is not None:
@@ -157,17 +170,25 @@ def blockers(transition, project, user, inputs=None):
 
 # --- the lifecycle's own guards: what the project itself must hold ----------------------------------
 
+EDIT = "projects:project_edit"  # where the project's own fields are put right
+
 
 def needs_compounds(project):
-    return [] if project.compounds.exists() else [_("The project has no compound.")]
+    return [] if project.compounds.exists() else [Reason(_("The project has no compound."), fix=EDIT)]
 
 
 def needs_plan_year(project):
-    return [] if project.plan_year else [_("Set the plan year before declaring the project.")]
+    return (
+        [] if project.plan_year else [Reason(_("Set the plan year before declaring the project."), fix=EDIT)]
+    )
 
 
 def needs_contractor(project):
-    return [] if project.contractor else [_("Record the contractor (the winning bidder) first.")]
+    return (
+        []
+        if project.contractor
+        else [Reason(_("Record the contractor (the winning bidder) first."), fix=EDIT)]
+    )
 
 
 def dates_in_order(project, inputs):

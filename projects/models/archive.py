@@ -12,9 +12,10 @@ from django.utils.translation import gettext_lazy as _
 from core.models import BaseModel
 from core.scoping import RegionScope
 from core.validators import not_in_future
+from org.roles import CITY_STAFF
 
 from .policy import Prerequisite
-from .project import Project
+from .project import CITY_DEPTH, Project, bundling_compounds_under
 from .work import ProgressReport
 
 
@@ -66,7 +67,9 @@ class Attachment(BaseModel):
         settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
     )
 
-    scope = RegionScope("project__region__path")
+    scope = RegionScope(
+        "project__region__path", reach=bundling_compounds_under("project"), reach_depth=CITY_DEPTH
+    )
 
     class Meta:
         verbose_name = _("attachment")
@@ -81,6 +84,31 @@ class Attachment(BaseModel):
 
     def get_download_url(self):
         return reverse("projects:attachment_download", args=[self.pk])
+
+    def belongs_to(self, user):
+        """The organisation that uploaded a file, and the city bureau's staff, may remove it."""
+        if user.is_superuser or CITY_STAFF in user.role_codes:
+            return True
+        return user.organisation_id is not None and user.organisation_id == self.uploaded_by.organisation_id
+
+    def is_settled_evidence(self):
+        """The file proves a prerequisite ticked before the project was declared: it stays."""
+        if not self.project.prerequisites_are_settled():
+            return False
+        proves = getattr(self, "proves_prerequisite", None)  # annotated by the archive's selector
+        if proves is None:
+            proves = ProjectPrerequisite.objects.filter(evidence=self).exists()
+        return proves
+
+    def can_be_deleted_by(self, user):
+        """Removed by its organisation or the city (with the role's permission), until the archive
+        is sealed at completion acceptance; never the evidence of a settled prerequisite."""
+        return (
+            user.has_perm("projects.delete_attachment")
+            and self.belongs_to(user)
+            and not self.project.archive_is_sealed()
+            and not self.is_settled_evidence()
+        )
 
     @property
     def is_image(self):
@@ -108,7 +136,9 @@ class ProjectPrerequisite(BaseModel):
         settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
     )
 
-    scope = RegionScope("project__region__path")
+    scope = RegionScope(
+        "project__region__path", reach=bundling_compounds_under("project"), reach_depth=CITY_DEPTH
+    )
 
     class Meta:
         verbose_name = _("prerequisite met")

@@ -4,16 +4,35 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.models import BaseModel
+from core.querysets import granted_pks
 from core.scoping import RegionScope
 from org.models import Region
 
 from .policy import Milestone
 from .registry import Compound
+
+# A project's area is its city at the highest (province/city/: two codes); no project spans cities.
+CITY_DEPTH = 2
+
+
+def bundling_compounds_under(project="pk"):
+    """The scope's reach of a project (``project="pk"``) or of a project's records (``project`` the
+    lookup of their project): rows of a project that bundles a compound under a region path.
+
+    A project's area is the smallest region holding its compounds, so a bundle across streets has
+    their district as its area; each street's clerk still reads it, through her compounds."""
+
+    def reach(path):
+        bundling = ProjectCompound.objects.filter(compound__community__path__startswith=path)
+        return Q(**{f"{project}__in": bundling.values("project_id")})
+
+    return reach
 
 
 class Project(BaseModel):
@@ -92,7 +111,11 @@ class Project(BaseModel):
     )
     next_due_on = models.DateField(_("next deadline"), null=True, blank=True, editable=False)
 
-    scope = RegionScope("region__path")
+    # Read by whoever works in its area or in a street of one of its compounds; changed as a whole
+    # (its fields, items and steps) only by whoever works in its own area.
+    scope = RegionScope(
+        "region__path", reach=bundling_compounds_under(), reach_actions=("view",), reach_depth=CITY_DEPTH
+    )
 
     class Meta:
         verbose_name = _("renovation project")
@@ -143,6 +166,13 @@ class Project(BaseModel):
     def takes_progress_reports(self):
         """Progress is reported from the start of construction until handover."""
         return self.stage in (self.Stage.CONSTRUCTION, self.Stage.ACCEPTANCE, self.Stage.HANDOVER)
+
+    def is_run_by(self, user):
+        """True when ``user`` works in the project's own area (or was granted it), so may change the
+        project itself: ``restrict(user, "change")`` answered for one row without a query. A clerk
+        of one street of a bundle reads it and adds records to it, and no more."""
+        in_area = user.has_perm("projects.change_project") and self.scope.covers(user, self)
+        return in_area or self.pk in granted_pks(user, Project, "change")
 
     def items_are_frozen(self):
         return not self.can_be_edited()

@@ -14,7 +14,7 @@ from core.scoping import RegionScope
 from core.validators import not_in_future
 
 from .catalogue import RenovationItem
-from .project import Project
+from .project import CITY_DEPTH, Project, bundling_compounds_under
 
 # Stored in yuan with 2 places; typed and shown in 万元 (core.money, docs/money.md).
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -46,7 +46,9 @@ class ProjectItem(BaseModel):
     payer = models.CharField(_("paid by"), max_length=16, choices=RenovationItem.Payer.choices)
     note = models.CharField(_("note"), max_length=200, blank=True)
 
-    scope = RegionScope("project__region__path")
+    scope = RegionScope(
+        "project__region__path", reach=bundling_compounds_under("project"), reach_depth=CITY_DEPTH
+    )
 
     class Meta:
         verbose_name = _("project item")
@@ -85,7 +87,9 @@ class ProgressReport(BaseModel):
         settings.AUTH_USER_MODEL, verbose_name=_("reported by"), on_delete=models.PROTECT, related_name="+"
     )
 
-    scope = RegionScope("project__region__path")
+    scope = RegionScope(
+        "project__region__path", reach=bundling_compounds_under("project"), reach_depth=CITY_DEPTH
+    )
 
     class Meta:
         verbose_name = _("progress report")
@@ -114,7 +118,9 @@ class Inspection(BaseModel):
     inspector = models.CharField(_("inspected by"), max_length=100)
     summary = models.TextField(_("summary"), blank=True)
 
-    scope = RegionScope("project__region__path")
+    scope = RegionScope(
+        "project__region__path", reach=bundling_compounds_under("project"), reach_depth=CITY_DEPTH
+    )
 
     class Meta:
         verbose_name = _("inspection")
@@ -164,7 +170,11 @@ class Finding(BaseModel):
     closure_note = models.CharField(_("how it was put right"), max_length=300, blank=True)
 
     objects = FindingQuerySet.as_manager()
-    scope = RegionScope("inspection__project__region__path")
+    scope = RegionScope(
+        "inspection__project__region__path",
+        reach=bundling_compounds_under("inspection__project"),
+        reach_depth=CITY_DEPTH,
+    )
 
     class Meta:
         verbose_name = _("inspection finding")

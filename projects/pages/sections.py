@@ -10,7 +10,7 @@ from projects.archive.forms import AttachmentForm, PrerequisiteForm
 from projects.lifecycle import selectors as lifecycle
 from projects.lifecycle.forms import transition_form
 from projects.lifecycle.schedule import deadlines
-from projects.lifecycle.transitions import blockers, next_transition, warnings_for
+from projects.lifecycle.transitions import ROLE_CANNOT, blockers, next_transition, warnings_for
 from projects.models import (
     Attachment,
     Inspection,
@@ -27,13 +27,17 @@ def project_page(user, project, step_form=None):
     """Everything the project page shows below its title."""
     step = next_transition(project)
     compounds, compound_totals = lifecycle.project_compounds(user, project)
+    # The step's form only for whoever may take it; everybody else reads who acts instead.
+    takes_step = bool(step) and user.has_perm(step.permission) and project.is_run_by(user)
     return {
         "field_rows": lifecycle.plan_rows(project) + lifecycle.fact_rows(project),
         "stages": lifecycle.stage_bar(project),
         "step": step,
-        "step_blockers": blockers(step, project, user) if step else [],
+        "takes_step": takes_step,
+        "step_actor": lifecycle.acting_organisation(step, project) if step and not takes_step else None,
+        "step_blockers": [r for r in blockers(step, project, user) if r != str(ROLE_CANNOT)] if step else [],
         "step_warnings": warnings_for(step, project) if step else [],
-        "step_form": step_form or (transition_form(step) if step else None),
+        "step_form": (step_form or transition_form(step)) if takes_step else None,
         "compounds": compounds,
         "compound_totals": compound_totals,
         **project_sections(user, project),
@@ -84,10 +88,13 @@ def project_sections(user, project):
 def _may(user, project):
     """What the user may do on the page: the role's permission and the project's own rule, the same
     pair the services enforce."""
+    # The project itself (its fields, items, steps) is changed only by whoever works in its own
+    # area; a clerk who reads a bundle through her street's compound adds records to it.
+    runs = project.is_run_by(user)
     return {
-        "edit": can(user, "change", project.__class__) and project.can_be_edited(),
-        "delete": can(user, "delete", project.__class__) and project.can_be_deleted(),
-        "items": user.has_perm("projects.change_projectitem") and not project.items_are_frozen(),
+        "edit": runs and can(user, "change", project.__class__) and project.can_be_edited(),
+        "delete": runs and can(user, "delete", project.__class__) and project.can_be_deleted(),
+        "items": runs and user.has_perm("projects.change_projectitem") and not project.items_are_frozen(),
         "prerequisites": user.has_perm("projects.add_projectprerequisite"),
         "untick_prerequisites": user.has_perm("projects.delete_projectprerequisite")
         and not project.prerequisites_are_settled(),
@@ -95,5 +102,4 @@ def _may(user, project):
         "inspect": user.has_perm("projects.add_inspection"),
         "close_findings": user.has_perm("projects.change_finding"),
         "attach": user.has_perm("projects.add_attachment"),
-        "remove_attachments": user.has_perm("projects.delete_attachment") and not project.archive_is_sealed(),
     }

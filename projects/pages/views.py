@@ -75,7 +75,7 @@ class ProjectTransitionView(ProjectDetailView):
         transition = transition_for(action)
         if transition is None:
             return redirect(project.get_absolute_url())
-        if not request.user.has_perm(transition.permission):
+        if not request.user.has_perm(transition.permission) or not project.is_run_by(request.user):
             raise PermissionDenied
         form = transition_form(transition, request.POST)
         if form.is_valid():

@@ -3,7 +3,7 @@ finding is open), and the inspections as a source of items asked for."""
 
 from django.utils.translation import gettext as _
 
-from projects.lifecycle.transitions import register_guard
+from projects.lifecycle.transitions import Reason, register_guard
 
 from .requests import register_item_requests
 from .selectors import open_critical_findings, requested_by_inspections
@@ -11,8 +11,11 @@ from .selectors import open_critical_findings, requested_by_inspections
 
 def no_open_critical_findings(project):
     return [
-        _("Critical inspection finding still open: %(finding)s (rectify by %(deadline)s).")
-        % {"finding": finding.description, "deadline": finding.deadline.isoformat()}
+        Reason(
+            _("Critical inspection finding still open: %(finding)s (rectify by %(deadline)s).")
+            % {"finding": finding.description, "deadline": finding.deadline.isoformat()},
+            anchor="inspections",
+        )
         for finding in open_critical_findings(project)
     ]
 

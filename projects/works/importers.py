@@ -64,7 +64,7 @@ class ProjectItemImporter(Importer):
 
     def plan(self, rows, report):
         projects = group_by(
-            Project.objects.restrict(self.user)
+            Project.objects.restrict(self.user, "change")  # items are the project's own
             .exclude(code="")
             .select_related("region")
             .only("pk", "code", "name", "stage", "region__path")

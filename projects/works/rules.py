@@ -11,6 +11,12 @@ def check_items_open(project):
         raise ValidationError(_("The project is closed; its items can no longer change."))
 
 
+def check_takes_progress(project):
+    """Progress is reported from the start of construction until handover."""
+    if not project.takes_progress_reports():
+        raise ValidationError(_("Progress is reported from the start of construction until handover."))
+
+
 def check_offered(item, *, adds_it):
     """A retired item stays on the projects that have it, but is added to no project again."""
     if adds_it and not item.active:

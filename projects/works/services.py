@@ -35,7 +35,7 @@ def _row_error(number, message):
 def project_items_save(*, actor, project, rows):
     """Save the item grid at once: ``rows`` are dicts of PROJECT_ITEM_FIELDS, with ``id`` for an existing
     row and ``delete`` to remove one. Any refused row refuses the whole grid, naming the row."""
-    project = project_locked(actor, project, "projects.change_projectitem")
+    project = project_locked(actor, project, "projects.change_projectitem", whole=True)
     rules.check_items_open(project)
     existing = {row.pk: row for row in ProjectItem.objects.filter(project=project).select_related("item")}
     holders = {row.item_id: row.pk for row in existing.values()}  # as stored, before this save
@@ -129,8 +129,7 @@ def _save_in_order(rows, holders, removed):
 @transaction.atomic
 def progress_report_create(*, actor, project, reported_on, percent, investment_to_date, note="", photos=()):
     project = project_locked(actor, project, "projects.add_progressreport")
-    if not project.takes_progress_reports():
-        raise ValidationError(_("Progress is reported from the start of construction until handover."))
+    rules.check_takes_progress(project)
     if project.started_on and reported_on < project.started_on:
         raise ValidationError({"reported_on": _("The date is before construction started.")})
     for photo in photos:

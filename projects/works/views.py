@@ -18,7 +18,7 @@ from projects.models import (
     ProjectItem,
 )
 
-from . import selectors
+from . import rules, selectors
 from . import services as work_services
 from .forms import (
     FindingCloseForm,
@@ -64,11 +64,13 @@ class ProjectItemGridView(RecordActionView):
         )
 
     def get(self, request, pk):
-        self.project = self.get_project()
-        return self.render_grid(self.formset())
+        self.project = self.get_project(whole=True)
+        # A grid the save would refuse is not offered (a closed project's items are its record).
+        refused = self.refusal(rules.check_items_open)
+        return refused or self.render_grid(self.formset())
 
     def post(self, request, pk):
-        self.project = self.get_project()
+        self.project = self.get_project(whole=True)
         formset = self.formset(request.POST)
         if not formset.is_valid():
             return self.render_grid(formset, self.grid_errors(formset))
@@ -112,7 +114,10 @@ class ProgressReportCreateView(RecordActionView):
 
     def get(self, request, pk):
         self.project = self.get_project()
-        return render(request, self.template_name, {"object": self.project, "form": ProgressReportForm()})
+        refused = self.refusal(rules.check_takes_progress)
+        return refused or render(
+            request, self.template_name, {"object": self.project, "form": ProgressReportForm()}
+        )
 
     def post(self, request, pk):
         self.project = self.get_project()

@@ -55,11 +55,47 @@ def test_city_staff_walk_a_project_from_survey_to_handover(world, page, log_in):
     assert page.console_errors == [], page.console_errors
 
 
-def test_a_clerk_sees_why_the_approval_is_not_theirs(world, page, log_in):
+def test_a_clerk_reads_who_records_the_approval_instead_of_a_greyed_form(world, page, log_in):
     from tests.factories import project_in
 
     project = project_in(compound_in(world.community_a), stage=Project.Stage.REVIEW)
     log_in("clerk_a")
     page.goto(project.get_absolute_url())
-    expect(page.locator("#step-blockers")).to_contain_text("您的角色不能办理此步骤")
-    expect(page.locator("#next-step").get_by_role("button", name="登记批复")).to_be_disabled()
+    step = page.locator("#next-step")
+    expect(step.locator("#step-actor")).to_have_text("待淄博市住房和城乡建设局办理。")
+    expect(step.locator("form")).to_have_count(0)
+    expect(step.get_by_role("button")).to_have_count(0)
+
+
+def test_read_only_roles_see_no_form_they_cannot_use(world, page, log_in):
+    """Leader, reviewer and auditor read the project: no step form, no item grid, no progress,
+    inspection, prerequisite or upload form, no 删除; the step says who acts."""
+    from tests.factories import attachment_in, project_in
+
+    project = project_in(
+        compound_in(world.community_a), stage=Project.Stage.CONSTRUCTION, contractor="淄博城建集团"
+    )
+    attachment_in(project, world["clerk_a"])
+    for persona in ("leader", "finance", "auditor"):
+        page.context.clear_cookies()
+        log_in(persona)
+        page.goto(project.get_absolute_url())
+        expect(page.locator("#step-actor")).to_contain_text("待张店区车站街道办事处办理")
+        main = page.locator("main")
+        expect(main.locator("form[method=post]")).to_have_count(0)
+        for name in ("编辑改造内容", "填报进度", "登记督导检查"):
+            expect(page.get_by_role("link", name=name)).to_have_count(0)
+        expect(page.locator("#attachments").get_by_role("button")).to_have_count(0)
+        expect(page.locator("#attachments").get_by_role("link", name="改造方案.pdf")).to_be_visible()
+    assert page.console_errors == [], page.console_errors
+
+
+def test_a_blocked_step_leads_to_where_it_is_put_right(world, page, log_in):
+    from tests.factories import project_in
+
+    project = project_in(compound_in(world.community_a), stage=Project.Stage.PROCUREMENT)
+    log_in("clerk_a")
+    page.goto(project.get_absolute_url())
+    page.locator("#step-blockers").get_by_role("link").click()
+    page.wait_for_url(f"**/projects/{project.pk}/edit/")
+    expect(page.get_by_label("施工单位")).to_be_visible()

@@ -693,28 +693,30 @@ def test_removing_a_file_deletes_it_from_storage_once_the_removal_is_committed(
 def test_the_archive_of_an_accepted_project_is_kept_as_it_is(world, client_for, own_media):
     project = project_in(compound_in(world.community_a), stage=S.HANDOVER, accepted_on=TODAY - DAY)
     attachment = attachment_in(project, world["clerk_a"], kind="acceptance", name="竣工验收报告.pdf")
-    assert "accepted" in refused(attachment_delete, actor=world["district"], instance=attachment)
+    assert "accepted" in refused(attachment_delete, actor=world["city"], instance=attachment)
 
-    response = client_for("district").post(reverse("projects:attachment_delete", args=[attachment.pk]))
+    response = client_for("city").post(reverse("projects:attachment_delete", args=[attachment.pk]))
     assert response.status_code == 302 and len(flashed(response)) == 1
     assert Attachment.objects.filter(pk=attachment.pk).exists() and len(stored_files(own_media)) == 1
-    page = client_for("district").get(project.get_absolute_url()).content.decode()
+    page = client_for("city").get(project.get_absolute_url()).content.decode()
     assert reverse("projects:attachment_delete", args=[attachment.pk]) not in page
 
 
-def test_the_only_evidence_of_a_prerequisite_is_not_removed(world, xianning, declaring, own_media):
+def test_removing_the_evidence_of_a_prerequisite_unticks_it(world, xianning, declaring, own_media):
     tick = prerequisite_record(
         actor=world["clerk_a"], project=declaring, kind="convention", upload=upload("居民公约.pdf")
     )
-    message = refused(attachment_delete, actor=world["clerk_a"], instance=tick.evidence)
-    assert "居民公约.pdf" in message
-    assert Attachment.objects.filter(pk=tick.evidence_id).exists()
+    assert attachment_delete(actor=world["clerk_a"], instance=tick.evidence) == [Prerequisite.CONVENTION]
+    assert not ProjectPrerequisite.objects.filter(pk=tick.pk).exists()
+    assert not Attachment.objects.filter(pk=tick.evidence_id).exists()
 
-    # With a note as well, the file may go; the tick keeps its note.
-    prerequisite_record(actor=world["clerk_a"], project=declaring, kind="convention", note="公约已张贴")
+    # With a note as well: the file was its evidence, so the tick goes with it too.
+    tick = prerequisite_record(
+        actor=world["clerk_a"], project=declaring, kind="convention", note="公约已张贴",
+        upload=upload("公约.pdf"),
+    )  # fmt: skip
     attachment_delete(actor=world["clerk_a"], instance=tick.evidence)
-    tick.refresh_from_db()
-    assert (tick.evidence, tick.note) == (None, "公约已张贴")
+    assert not ProjectPrerequisite.objects.filter(project=declaring).exists()
 
 
 def test_the_project_page_removes_a_file(world, client_for, building, django_capture_on_commit_callbacks):
