@@ -68,7 +68,7 @@ class RestrictedViewMixin(LoginRequiredMixin):
 
     def get_in_scope(self, pk):
         """The row ``pk`` the user may ``action``: 404 when they may not even see it, 403 when they
-        see it and may not ``action`` it (a bundled project its street's clerk reads, say)."""
+        see it and may not ``action`` it (a row it reaches only through something it groups, say)."""
         try:
             return get_object_or_404(self.base_queryset(), pk=pk)
         except Http404:
