@@ -256,6 +256,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
+# Pages write dates 2026-11-29 in both languages (config/formats/).
+FORMAT_MODULE_PATH = ["config.formats"]
 # A list filter left empty reads "全部", not Django's "---------".
 FILTERS_EMPTY_CHOICE_LABEL = _("All")
 

@@ -57,3 +57,20 @@ def test_list_filters_left_empty_read_all(world, client_for):
         assert "---------" not in html, url
         if "<select" in html:
             assert ">全部</option>" in html, url
+
+
+def test_pages_write_dates_as_2026_11_29_in_both_languages():
+    import datetime
+
+    from django.utils import formats, translation
+
+    moment = datetime.datetime(2026, 11, 29, 7, 27)
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            assert formats.date_format(moment.date()) == "2026-11-29"
+            assert formats.date_format(moment, "DATETIME_FORMAT") == "2026-11-29 07:27"
+    from django import forms
+
+    with translation.override("zh-hans"):
+        for typed in ("2026-11-29", "2026/11/29", "2026.11.29", "2026年11月29日", "2026年11月9日"):
+            assert forms.DateField().clean(typed).year == 2026, typed
