@@ -109,10 +109,11 @@ class ProjectItemImporter(Importer):
             if report.has_errors(number):
                 continue
             data = {k: values[k] for k in ITEM_VALUES if k in values}
-            if "progress" in data and data["progress"] is None:
-                data["progress"] = 0
-            if "payer" in data or old is None:
+            if old is None:
+                data["progress"] = data.get("progress") or 0
                 data["payer"] = rules.payer_or_default(data.get("payer"), item)
+            else:  # an empty cell leaves what was saved as it is (the payer someone chose)
+                data = {k: v for k, v in data.items() if v is not None}
             if old is None:
                 report.new += 1
                 creates.append((project, item, ProjectItem(project_id=project.pk, item_id=item.pk, **data)))
