@@ -109,14 +109,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-else:
-    # SQLite waits for a lock instead of failing at once when the in-process tasks write.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
-DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
     if not env.bool("DATABASE_JIT", default=False):
         # JIT-compiling the big list queries costs more than it saves on an interactive page
         # (bench/bench_jit.py, docs/benchmarks.md).
         DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+else:
+    # SQLite waits for a lock instead of failing at once when the in-process tasks write.
+    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis, cache, Celery ---------------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
