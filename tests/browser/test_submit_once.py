@@ -6,7 +6,7 @@ import datetime
 from playwright.sync_api import expect
 
 from projects.models import Attachment, ProgressReport, Project
-from tests.factories import PASSWORD, compound_in, project_in
+from tests.factories import PASSWORD, attachment_in, compound_in, project_in
 
 JPEG = {
     "name": "一号楼.jpg",
@@ -117,3 +117,22 @@ def test_the_save_button_is_disabled_once_clicked_and_its_name_and_value_are_sti
     # The language switch posts the value of the clicked button: it still arrives.
     page.get_by_role("button", name="English").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
+
+
+def test_a_removal_cancelled_at_its_question_leaves_the_button_usable(world, page, log_in):
+    project = under_construction(world)
+    attachment = attachment_in(project, world["clerk_a"], name="施工图.pdf")
+    log_in("clerk_a")
+    page.goto(project.get_absolute_url())
+    remove = page.locator(f"form[action$='/attachments/{attachment.pk}/delete/'] button[type=submit]")
+
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    remove.click()
+    page.wait_for_timeout(300)
+    expect(remove).to_be_enabled()
+    assert Attachment.objects.filter(pk=attachment.pk).exists()
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    remove.click()
+    expect(page.get_by_role("alert").filter(has_text="施工图.pdf")).to_be_visible()
+    assert not Attachment.objects.filter(pk=attachment.pk).exists()
