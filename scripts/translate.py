@@ -56,8 +56,12 @@ def main(paths):
         catalogue = polib.pofile(str(PO), wrapwidth=79)
         unknown = fill(catalogue, translations)
         catalogue.save()
+        refresh()  # gettext's own line wrapping, so the next makemessages changes nothing
         subprocess.run(
-            [sys.executable, "manage.py", "compilemessages", "-l", "zh_Hans"], cwd=ROOT, check=True, capture_output=True
+            [sys.executable, "manage.py", "compilemessages", "-l", "zh_Hans"],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
         )
     for msgid in unknown:
         print(f"not in the code (check the spelling): {msgid!r}")

@@ -322,7 +322,9 @@ def test_an_item_already_in_the_project_is_updated(world, project_a):
 
 def test_empty_cells_leave_an_existing_items_payer_and_progress_as_they_are(world, project_a):
     run_items(world["clerk_a"], items_file(item_row(**{"出资方": "居民", "进度（%）": 40})), commit=True)
-    report = run_items(world["clerk_a"], items_file(item_row(**{"出资方": None, "进度（%）": None})), commit=True)
+    report = run_items(
+        world["clerk_a"], items_file(item_row(**{"出资方": None, "进度（%）": None})), commit=True
+    )
     assert not report.errors, messages(report)
     row = project_a.items.get()
     assert (row.payer, row.progress) == ("residents", 40)

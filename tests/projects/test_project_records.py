@@ -638,7 +638,10 @@ def test_photos_and_pdfs_show_inline_when_asked_and_other_files_always_download(
     assert response["Content-Disposition"].startswith("inline;") and response["Content-Type"] == "image/jpeg"
     assert "sandbox" in response["Content-Security-Policy"]
     response = client.get(plan.get_download_url(), {"inline": "1"})
-    assert response["Content-Disposition"].startswith("inline;") and response["Content-Type"] == "application/pdf"
+    assert (
+        response["Content-Disposition"].startswith("inline;")
+        and response["Content-Type"] == "application/pdf"
+    )
     # Chrome's PDF viewer does not start in a sandboxed document.
     assert "sandbox" not in response["Content-Security-Policy"]
     assert client.get(plan.get_download_url())["Content-Disposition"].startswith("attachment;")
