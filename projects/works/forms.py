@@ -37,7 +37,7 @@ def item_choices(items):
     groups = {}
     for item in items:
         groups.setdefault(item.category.name, []).append((item.pk, item.name))
-    return [("", "---------"), *groups.items()]
+    return [("", _("choose an item")), *groups.items()]
 
 
 class ProjectItemForm(ServiceModelForm):
@@ -107,6 +107,7 @@ class FindingForm(forms.Form):
         label=_("basic item asked for"),
         queryset=RenovationItem.objects.none(),
         required=False,
+        empty_label=_("none"),
         help_text=_("When the finding is a missing basic item (基础类应改尽改)."),
     )
     deadline = forms.DateField(label=_("rectify by"), widget=forms.DateInput(attrs=DATE))

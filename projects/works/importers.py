@@ -44,7 +44,7 @@ class ProjectItemImporter(Importer):
     columns = (
         Column("项目编号", "project", required=True, parse=partial(text, max_length=40), example="ZD-2026-01",
                help=gettext_lazy("The code of a project in your area.")),
-        Column("改造内容编码", "item_code", parse=partial(text, max_length=50), example="water_supply",
+        Column("改造内容编码", "item_code", parse=partial(text, max_length=50), example="",
                width=22, help=gettext_lazy("The item's code in the catalogue; or leave it empty and give "
                                            "the item's name.")),
         Column("改造内容", "item_name", parse=partial(text, max_length=50), example="供水管网改造", width=20,
