@@ -133,7 +133,7 @@ def after_step(admin, project, action, index, *, as_city=None, as_builder=None):
             admin,
             project,
             Attachment.Kind.PLAN,
-            f"{project.name}改造方案.pdf",
+            f"{project.name.removesuffix('改造')}改造方案.pdf",
             description="初步设计方案及概算",
         )
     elif action == "approve":
