@@ -1,0 +1,110 @@
+"""The reads of approvals: a user's inbox (待办), what they decided (已办), what they sent (我发起的),
+a request's timeline and what changed between its rounds. Every list goes through
+``ApprovalRequest.objects.restrict(user)``: a reviewer of a city bureau (region = the city) sees the
+requests of all the city's streets, because a request carries its subject's region path."""
+
+from django.contrib.auth.models import Group
+from django.db.models import BooleanField, Case, Exists, OuterRef, Q, Value, When
+from django.utils import timezone
+
+from .models import ApprovalRequest, Assignment, Delegation, Step
+
+
+def _open_turn(user):
+    """Pending requests whose current stage waits for the user's organisation in this round, at a
+    stage whose role the user holds, or holds through a colleague's delegation today."""
+    if user is None or not user.is_authenticated or user.organisation_id is None:
+        return Q(pk__in=[])
+    today = timezone.localdate()
+    waiting = Assignment.objects.filter(
+        request=OuterRef("pk"),
+        stage=OuterRef("current_stage"),
+        round=OuterRef("round"),
+        organisation_id=user.organisation_id,
+        decided=False,
+    )
+    own_roles = Group.objects.filter(user=user).values("name")
+    delegated_roles = Delegation.objects.filter(
+        delegate=user,
+        delegator__organisation_id=user.organisation_id,
+        delegator__is_active=True,
+        starts_on__lte=today,
+        ends_on__gte=today,
+    ).values("delegator__groups__name")
+    may_act = (
+        Q(current_stage__role="")
+        | Q(current_stage__role__in=own_roles)
+        | Q(current_stage__role__in=delegated_roles)
+    )
+    return Q(Exists(waiting), may_act, state=ApprovalRequest.State.PENDING) & ~Q(submitter=user)
+
+
+def _listed(queryset):
+    today = timezone.localdate()
+    return queryset.select_related(
+        "flow", "current_stage", "submitter", "submitter_organisation", "content_type"
+    ).annotate(
+        overdue=Case(
+            When(state=ApprovalRequest.State.PENDING, due_on__lt=today, then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+    )
+
+
+def inbox_for(user):
+    """待办: the requests the user's organisation must decide now and has not, soonest due first."""
+    requests = ApprovalRequest.objects.restrict(user).filter(_open_turn(user))
+    return _listed(requests).order_by("due_on", "submitted_at", "id")
+
+
+def inbox_count(user):
+    """The number in the navigation: one query once the user's scope is known for the request."""
+    return ApprovalRequest.objects.restrict(user).filter(_open_turn(user)).count()
+
+
+def done_for(user):
+    """已办: requests the user decided on (approved, returned or rejected), newest first."""
+    decided = Step.objects.filter(request=OuterRef("pk"), actor=user, action__in=Step.DECISIONS)
+    return _listed(ApprovalRequest.objects.restrict(user).filter(Exists(decided))).order_by(
+        "-updated_at", "-id"
+    )
+
+
+def sent_by(user):
+    """我发起的: the user's own requests, newest first."""
+    return _listed(ApprovalRequest.objects.restrict(user).filter(submitter=user)).order_by(
+        "-submitted_at", "-id"
+    )
+
+
+def timeline(request):
+    """Every step of ``request`` (already restricted by the caller), oldest first."""
+    return request.steps.select_related("stage", "actor", "on_behalf_of", "actor_organisation").order_by(
+        "at", "id"
+    )
+
+
+def facts_changes(request):
+    """What changed between the last two submissions: [(fact, before, after)] for each fact that
+    differs, in the order the subject registers them; empty before a resubmission."""
+    snapshots = list(
+        request.steps.filter(facts__isnull=False).order_by("-at", "-id").values_list("facts", flat=True)[:2]
+    )
+    if len(snapshots) < 2:
+        return []
+    after, before = snapshots
+    names = list(after) + [name for name in before if name not in after]
+    return [
+        (name, before.get(name), after.get(name)) for name in names if before.get(name) != after.get(name)
+    ]
+
+
+def waiting_organisations(request):
+    """The organisations whose decision the current stage still waits for in this round."""
+    return [
+        a.organisation
+        for a in Assignment.objects.filter(
+            request=request, stage_id=request.current_stage_id, round=request.round, decided=False
+        ).select_related("organisation")
+    ]

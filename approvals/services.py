@@ -1,0 +1,476 @@
+"""Every write of approvals: defining flows, and moving requests through them.
+
+Decisions lock the request (``select_for_update``) and check, under the lock, that it still stands
+where the reviewer saw it (``expected_stage``, ``expected_round``): two reviewers at once, or one
+double click, give exactly one step and one transition; the other is told what happened meanwhile.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.audit import audit_record
+from core.models import AuditEntry
+from core.scoping import ancestor_paths
+from org.models import Organisation, Region
+
+from .conditions import condition_holds
+from .models import ApprovalRequest, Assignment, Delegation, Flow, FlowVersion, Stage, StageActor, Step
+from .registry import Outcome, facts_of, subject_for
+from .workdays import add_working_days
+
+State = ApprovalRequest.State
+
+# --- Flows ---------------------------------------------------------------------------------------
+
+
+def flow_create(*, actor, city, code, name):
+    """A city's flow with an empty first version to add stages to."""
+    with transaction.atomic():
+        flow = Flow(city=city, code=code, name=name)
+        flow.full_clean()
+        flow.save()
+        version = FlowVersion(flow=flow, number=1)
+        version.full_clean()
+        version.save()
+        audit_record(actor=actor, action=AuditEntry.Action.CREATE, obj=flow, summary=name)
+    return flow
+
+
+def flowversion_create(*, actor, flow):
+    """A new draft version of ``flow``, starting as a copy of the newest one's stages."""
+    with transaction.atomic():
+        flow = Flow.objects.select_for_update().get(pk=flow.pk)
+        latest = flow.versions.order_by("-number").first()
+        if latest is not None and not latest.is_published():
+            raise ValidationError(
+                _("Version %(number)s is still a draft: change it instead.") % {"number": latest.number}
+            )
+        version = FlowVersion(flow=flow, number=(latest.number + 1) if latest else 1)
+        version.full_clean()
+        version.save()
+        for stage in latest.stages.prefetch_related("actors") if latest else ():
+            actors = list(stage.actors.all())
+            copy = Stage.objects.create(
+                version=version, order=stage.order, name=stage.name, mode=stage.mode, role=stage.role,
+                condition=stage.condition, deadline_days=stage.deadline_days,
+            )  # fmt: skip
+            StageActor.objects.bulk_create(
+                [StageActor(stage=copy, kind=a.kind, organisation_id=a.organisation_id) for a in actors]
+            )
+        audit_record(actor=actor, action=AuditEntry.Action.CREATE, obj=version, summary=str(version))
+    return version
+
+
+def stage_add(
+    *, actor, version, name, actors, mode=Stage.Mode.SINGLE, role="", condition="", deadline_days=5
+):
+    """Append a stage to a draft version. ``actors``: organisation kinds (Organisation.Kind values)
+    and/or Organisation rows."""
+    with transaction.atomic():
+        version = FlowVersion.objects.select_for_update().get(pk=version.pk)
+        if version.is_published():
+            raise ValidationError(_("%(version)s is published and no longer changes.") % {"version": version})
+        order = (version.stages.aggregate(last=Max("order"))["last"] or 0) + 1
+        stage = Stage(
+            version=version, order=order, name=name, mode=mode, role=role, condition=condition,
+            deadline_days=deadline_days,
+        )  # fmt: skip
+        stage.full_clean()
+        stage.save()
+        for who in actors:
+            row = (
+                StageActor(stage=stage, organisation=who)
+                if isinstance(who, Organisation)
+                else StageActor(stage=stage, kind=who)
+            )
+            row.full_clean()
+            row.save()
+        audit_record(
+            actor=actor,
+            action=AuditEntry.Action.UPDATE,
+            obj=version,
+            summary=_("Stage added: %(name)s") % {"name": name},
+        )
+    return stage
+
+
+def flowversion_publish(*, actor, version):
+    """Freeze a draft version; new requests start with it. Refuses a version without stages, a stage
+    that names no one, and a single-organisation stage that names several."""
+    with transaction.atomic():
+        version = FlowVersion.objects.select_for_update().select_related("flow").get(pk=version.pk)
+        if version.is_published():
+            raise ValidationError(_("%(version)s is already published.") % {"version": version})
+        stages = list(version.stages.prefetch_related("actors"))
+        if not stages:
+            raise ValidationError(_("The flow “%(flow)s” has no stage.") % {"flow": version.flow})
+        for stage in stages:
+            count = len(stage.actors.all())
+            if count == 0:
+                raise ValidationError(_("The stage “%(stage)s” names no organisation.") % {"stage": stage})
+            if stage.mode == Stage.Mode.SINGLE and count > 1:
+                raise ValidationError(
+                    _("The stage “%(stage)s” is decided by one organisation but names %(count)s.")
+                    % {"stage": stage, "count": count}
+                )
+        version.published_at = timezone.now()
+        version.save(update_fields=["published_at", "updated_at"])
+        audit_record(actor=actor, action=AuditEntry.Action.TRANSITION, obj=version, summary=_("Published"))
+    return version
+
+
+# --- Who acts --------------------------------------------------------------------------------------
+
+
+def resolve_organisations(stage, region_path):
+    """The organisations that act at ``stage`` for a subject at ``region_path``: for a kind, the
+    nearest organisation of that kind from the subject's region up; a named organisation must cover
+    the subject's region. Refused naming the stage and the kind or organisation that is missing."""
+    paths = [*ancestor_paths(region_path), region_path]
+    actors = list(stage.actors.select_related("organisation__region"))
+    kinds = {a.kind for a in actors if a.kind}
+    nearest = {}
+    for organisation in (
+        Organisation.objects.filter(kind__in=kinds, region__path__in=paths)
+        .select_related("region")
+        .order_by("name")
+    ):
+        best = nearest.get(organisation.kind)
+        if best is None or len(organisation.region.path) > len(best.region.path):
+            nearest[organisation.kind] = organisation
+    found = []
+    for actor in actors:
+        if actor.kind:
+            if actor.kind not in nearest:
+                raise ValidationError(
+                    _("The stage “%(stage)s” needs a %(kind)s, and there is none for this region.")
+                    % {"stage": stage, "kind": actor.get_kind_display()}
+                )
+            organisation = nearest[actor.kind]
+        else:
+            organisation = actor.organisation
+            if not region_path.startswith(organisation.region.path):
+                raise ValidationError(
+                    _("The stage “%(stage)s” names %(organisation)s, which does not cover this region.")
+                    % {"stage": stage, "organisation": organisation}
+                )
+        if organisation not in found:
+            found.append(organisation)
+    return found
+
+
+def _latest_facts(request):
+    step = request.steps.filter(facts__isnull=False).order_by("-at", "-id").first()
+    return step.facts if step is not None else {}
+
+
+def _enter(request, *, from_order, facts, actor):
+    """Move ``request`` to the first stage from ``from_order`` on whose condition holds, opening one
+    assignment per acting organisation for the request's round; none left: the request is approved."""
+    for stage in request.flow_version.stages.filter(order__gte=from_order).order_by("order"):
+        if not condition_holds(stage.condition, facts):
+            continue
+        organisations = resolve_organisations(stage, request.region_path)
+        Assignment.objects.bulk_create(
+            [
+                Assignment(request=request, stage=stage, round=request.round, organisation=o)
+                for o in organisations
+            ]
+        )
+        request.current_stage = stage
+        request.state = State.PENDING
+        request.due_on = add_working_days(timezone.localdate(), stage.deadline_days)
+        return stage
+    request.current_stage = None
+    request.due_on = None
+    request.state = State.APPROVED
+    request.decided_at = timezone.now()
+    _tell_subject(request, Outcome.APPROVED, actor)
+    return None
+
+
+def _tell_subject(request, outcome, actor):
+    subject_for(request.content_type.model_class()).on_decided(
+        request=request, subject=request.subject, outcome=outcome, actor=actor
+    )
+
+
+def _acting_as(request, actor):
+    """(open assignment, on_behalf_of) through which ``actor`` decides the current stage, or refused
+    saying why: nobody decides their own submission; only the stage's organisations (and role, or a
+    colleague holding it who delegated to them) decide; an organisation decides once a round."""
+    stage = request.current_stage
+    if actor.pk == request.submitter_id:
+        raise ValidationError(_("You submitted this request and cannot decide on it yourself."))
+    assignments = {
+        a.organisation_id: a
+        for a in Assignment.objects.select_for_update(of=("self",))
+        .filter(request=request, stage=stage, round=request.round)
+        .select_related("organisation")
+    }
+    assignment = assignments.get(actor.organisation_id)
+    if assignment is None:
+        raise ValidationError(
+            _("The stage “%(stage)s” is decided by %(organisations)s; your organisation is not among them.")
+            % {"stage": stage, "organisations": "、".join(str(a.organisation) for a in assignments.values())}
+        )
+    on_behalf_of = None
+    if stage.role and stage.role not in actor.role_codes:
+        today = timezone.localdate()
+        delegation = (
+            Delegation.objects.filter(
+                delegate=actor,
+                delegator__organisation_id=actor.organisation_id,
+                delegator__groups__name=stage.role,
+                delegator__is_active=True,
+                starts_on__lte=today,
+                ends_on__gte=today,
+            )
+            .exclude(delegator_id=request.submitter_id)
+            .select_related("delegator")
+            .first()
+        )
+        if delegation is None:
+            raise ValidationError(
+                _("The stage “%(stage)s” is decided by a %(role)s of your organisation.")
+                % {"stage": stage, "role": stage.get_role_display()}
+            )
+        on_behalf_of = delegation.delegator
+    if assignment.decided:
+        raise ValidationError(
+            _("%(organisation)s has already decided at the stage “%(stage)s” in this round.")
+            % {"organisation": assignment.organisation, "stage": stage}
+        )
+    return assignment, on_behalf_of
+
+
+def _locked(
+    request, *, expected_stage=None, expected_round=None, states=(State.PENDING,), check_position=True
+):
+    """The request read again under lock; refused unless it is in one of ``states`` and (for a
+    decision) still at the stage and round the actor saw."""
+    locked = ApprovalRequest.objects.select_for_update().get(pk=request.pk)
+    locked = ApprovalRequest.objects.select_related(
+        "current_stage", "flow", "flow_version", "content_type"
+    ).get(pk=locked.pk)
+    if locked.state not in states:
+        raise ValidationError(
+            _("This request is %(state)s: there is nothing to do on it now.")
+            % {"state": locked.get_state_display()}
+        )
+    if check_position:
+        stage_id = getattr(expected_stage, "pk", expected_stage)
+        if locked.current_stage_id != stage_id or locked.round != expected_round:
+            raise ValidationError(
+                _(
+                    "This request has moved on since you opened it: it is now at “%(stage)s”, round "
+                    "%(round)s. Nothing was changed; look at it again."
+                )
+                % {"stage": locked.current_stage or "—", "round": locked.round}
+            )
+    return locked
+
+
+def _step(request, *, actor, action, stage=None, opinion="", on_behalf_of=None, facts=None):
+    step = Step(
+        request=request, stage=stage, round=request.round, actor=actor, on_behalf_of=on_behalf_of,
+        actor_organisation_id=actor.organisation_id, action=action, opinion=opinion, facts=facts,
+    )  # fmt: skip
+    step.full_clean()
+    step.save()
+    return step
+
+
+def _save(request, *, actor, step, before):
+    request.full_clean()
+    request.save()
+    summary = step.get_action_display()
+    if step.stage is not None:
+        summary = f"{summary}（{step.stage}）"
+    audit_record(
+        actor=actor,
+        action=AuditEntry.Action.TRANSITION,
+        obj=request,
+        summary=summary,
+        changes={
+            "state": [before, request.state],
+            "round": request.round,
+            "stage": str(request.current_stage or ""),
+        },
+    )
+
+
+def _require_reason(reason, message):
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"opinion": message})
+    return reason
+
+
+# --- Requests ------------------------------------------------------------------------------------
+
+
+def request_submit(*, subject, flow_code, actor, comment=""):
+    """Send ``subject`` through its city's flow ``flow_code`` (the newest published version)."""
+    registration = subject_for(type(subject), flow_code)
+    if actor.organisation_id is None:
+        raise ValidationError(_("Only a user of an organisation submits a request."))
+    region_path = registration.region_path(subject)
+    codes = [code for code in region_path.split("/") if code]
+    city = Region.objects.filter(path="".join(f"{c}/" for c in codes[:2]), level=Region.Level.CITY).first()
+    flow = Flow.objects.filter(city=city, code=flow_code).first() if city else None
+    version = flow.current_version() if flow else None
+    if version is None:
+        raise ValidationError(
+            _("%(city)s has no published flow “%(flow)s”.")
+            % {"city": city or region_path, "flow": Flow.Code(flow_code).label}
+        )
+    facts = facts_of(subject)
+    try:
+        with transaction.atomic():
+            request = ApprovalRequest(
+                subject=subject, subject_repr=str(subject)[:200], region_path=region_path, flow=flow,
+                flow_version=version, state=State.PENDING, round=1, submitter=actor,
+                submitter_organisation_id=actor.organisation_id, submitted_at=timezone.now(),
+            )  # fmt: skip
+            # The pending state needs a stage: validate as draft, then enter the first stage.
+            request.state = State.DRAFT
+            request.full_clean()
+            request.save()
+            step = _step(request, actor=actor, action=Step.Action.SUBMIT, opinion=comment, facts=facts)
+            _enter(request, from_order=0, facts=facts, actor=actor)
+            _save(request, actor=actor, step=step, before=State.DRAFT)
+    except IntegrityError:
+        raise ValidationError(
+            _("This is already under review in the flow “%(flow)s”.") % {"flow": flow}
+        ) from None
+    return request
+
+
+def request_approve(*, request, actor, opinion="", expected_stage, expected_round):
+    """The actor's organisation approves the current stage; once the stage is complete (its one
+    organisation, any one of them, or every one of them in this round) the request moves on."""
+    with transaction.atomic():
+        request = _locked(request, expected_stage=expected_stage, expected_round=expected_round)
+        assignment, on_behalf_of = _acting_as(request, actor)
+        stage = request.current_stage
+        step = _step(
+            request,
+            actor=actor,
+            action=Step.Action.APPROVE,
+            stage=stage,
+            opinion=opinion,
+            on_behalf_of=on_behalf_of,
+        )
+        assignment.decided = True
+        assignment.save(update_fields=["decided"])
+        waiting = Assignment.objects.filter(request=request, stage=stage, round=request.round, decided=False)
+        if stage.mode != Stage.Mode.ALL or not waiting.exists():
+            _enter(request, from_order=stage.order + 1, facts=_latest_facts(request), actor=actor)
+        _save(request, actor=actor, step=step, before=State.PENDING)
+    return request
+
+
+def request_return(*, request, actor, reason, expected_stage, expected_round):
+    """Send the request back to its submitter with a reason: the whole round ends, every approval of
+    a joint stage in it included; the submitter edits and resubmits."""
+    reason = _require_reason(reason, _("Give the reason for returning it."))
+    with transaction.atomic():
+        request = _locked(request, expected_stage=expected_stage, expected_round=expected_round)
+        _assignment, on_behalf_of = _acting_as(request, actor)
+        step = _step(
+            request,
+            actor=actor,
+            action=Step.Action.RETURN,
+            stage=request.current_stage,
+            opinion=reason,
+            on_behalf_of=on_behalf_of,
+        )
+        request.state = State.RETURNED
+        request.due_on = None
+        _tell_subject(request, Outcome.RETURNED, actor)
+        _save(request, actor=actor, step=step, before=State.PENDING)
+    return request
+
+
+def request_reject(*, request, actor, reason, expected_stage, expected_round):
+    """Refuse the request for good, with a reason."""
+    reason = _require_reason(reason, _("Give the reason for rejecting it."))
+    with transaction.atomic():
+        request = _locked(request, expected_stage=expected_stage, expected_round=expected_round)
+        _assignment, on_behalf_of = _acting_as(request, actor)
+        step = _step(
+            request,
+            actor=actor,
+            action=Step.Action.REJECT,
+            stage=request.current_stage,
+            opinion=reason,
+            on_behalf_of=on_behalf_of,
+        )
+        request.state = State.REJECTED
+        request.due_on = None
+        request.decided_at = timezone.now()
+        _tell_subject(request, Outcome.REJECTED, actor)
+        _save(request, actor=actor, step=step, before=State.PENDING)
+    return request
+
+
+def request_withdraw(*, request, actor, reason=""):
+    """The submitter takes the request back, only before anyone decided on it."""
+    with transaction.atomic():
+        request = _locked(request, check_position=False)
+        if actor.pk != request.submitter_id:
+            raise ValidationError(_("Only the submitter withdraws a request."))
+        if request.steps.filter(action__in=Step.DECISIONS).exists():
+            raise ValidationError(
+                _("Someone has already decided on this request: it can no longer be withdrawn.")
+            )
+        step = _step(
+            request, actor=actor, action=Step.Action.WITHDRAW, stage=request.current_stage, opinion=reason
+        )
+        request.state = State.WITHDRAWN
+        request.current_stage = None
+        request.due_on = None
+        _save(request, actor=actor, step=step, before=State.PENDING)
+    return request
+
+
+def request_resubmit(*, request, actor, comment=""):
+    """The submitter sends a returned request back, in a new round, to the stage that returned it;
+    the subject's facts are recorded again so its reviewers see what changed."""
+    with transaction.atomic():
+        request = _locked(request, states=(State.RETURNED,), check_position=False)
+        if actor.pk != request.submitter_id:
+            raise ValidationError(_("Only the submitter resubmits a returned request."))
+        subject = request.subject
+        registration = subject_for(type(subject))
+        request.region_path = registration.region_path(subject)
+        request.subject_repr = str(subject)[:200]
+        facts = facts_of(subject)
+        returned_at = request.current_stage
+        request.round += 1
+        step = _step(
+            request, actor=actor, action=Step.Action.RESUBMIT, stage=returned_at, opinion=comment, facts=facts
+        )
+        _enter(request, from_order=returned_at.order, facts=facts, actor=actor)
+        _save(request, actor=actor, step=step, before=State.RETURNED)
+    return request
+
+
+# --- Delegations ---------------------------------------------------------------------------------
+
+
+def delegation_create(*, actor, delegate, starts_on, ends_on, reason=""):
+    """``actor`` lets ``delegate``, a colleague of the same organisation, decide for them from
+    ``starts_on`` to ``ends_on``."""
+    with transaction.atomic():
+        delegation = Delegation(
+            delegator=actor, delegate=delegate, starts_on=starts_on, ends_on=ends_on, reason=reason
+        )
+        delegation.full_clean()
+        delegation.save()
+        audit_record(actor=actor, action=AuditEntry.Action.CREATE, obj=delegation, summary=str(delegation))
+    return delegation
