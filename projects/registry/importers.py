@@ -116,15 +116,18 @@ class CompoundImporter(Importer):
         Column("最高层数", "max_storeys", parse=partial(integer, minimum=1, maximum=100), example=6,
                help=gettext_lazy("Storeys of the highest building.")),
         Column("物业管理", "property_management", choices=PROPERTY_MANAGEMENT, example="无物业",
-               help=gettext_lazy("How the property is managed now. Empty: 无物业.")),
+               help=gettext_lazy("How the property is managed now. Empty: 无物业 for a new compound; "
+                                 "an existing one keeps its value.")),
         Column("产权来源", "origin", choices=ORIGIN, example="房改房",
-               help=gettext_lazy("Where the housing came from. Empty: 其他.")),
+               help=gettext_lazy("Where the housing came from. Empty: 其他 for a new compound; an "
+                                 "existing one keeps its value.")),
         Column("棚户区改造范围", "in_shanty_town_area", parse=boolean, choices={"是": True, "否": False}, example="否",
                help=gettext_lazy("Whether the compound lies in a shanty-town redevelopment area.")),
         Column("自建房", "self_built", parse=boolean, choices={"是": True, "否": False}, example="否",
                help=gettext_lazy("Whether the buildings were built by the residents themselves.")),
         Column("入库状态", "pool", choices=POOL, example="储备",
-               help=gettext_lazy("The compound's pool in the renovation programme. Empty: 储备.")),
+               help=gettext_lazy("The compound's pool in the renovation programme. Empty: 储备 for "
+                                 "a new compound; an existing one keeps its value.")),
         Column("经度", "longitude", parse=partial(decimal, places=6, minimum=-180, maximum=180), example=118.0549,
                help=gettext_lazy("Longitude in decimal degrees.")),
         Column("纬度", "latitude", parse=partial(decimal, places=6, minimum=-90, maximum=90), example=36.8132,
