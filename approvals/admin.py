@@ -1,6 +1,7 @@
 """Approval flows, requests and their steps in the administration site: read only. Flows are defined
 through approvals.services (stage_add, flowversion_publish), so a published version never changes
-under a running request; requests change only through their decisions."""
+under a running request; requests change only through their decisions. Superusers only: the admin
+does not go through restrict(), and the portal's pages (next session) are where reviewers look."""
 
 from django.contrib import admin
 
@@ -8,6 +9,12 @@ from .models import ApprovalRequest, Delegation, Flow, FlowVersion, Stage, Stage
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
     def has_add_permission(self, request, obj=None):
         return False
 
@@ -67,6 +74,10 @@ class ApprovalRequestAdmin(ReadOnlyAdmin):
     list_filter = ("state", "flow__code")
     list_select_related = ("flow", "current_stage", "submitter")
     search_fields = ("subject_repr",)
+    fields = (
+        "subject_repr", "flow", "flow_version", "state", "current_stage", "round", "submitter",
+        "submitter_organisation", "submitted_at", "due_on", "decided_at",
+    )  # fmt: skip
     inlines = [StepInline]
 
 

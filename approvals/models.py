@@ -117,8 +117,8 @@ class Stage(BaseModel):
     scope = RegionScope("version__flow__city__path")
 
     class Meta:
-        verbose_name = _("stage")
-        verbose_name_plural = _("stages")
+        verbose_name = _("approval stage")
+        verbose_name_plural = _("approval stages")
         ordering = ["version", "order"]
         constraints = [
             models.UniqueConstraint(fields=["version", "order"], name="approval_stage_order_unique"),
@@ -141,7 +141,9 @@ class Stage(BaseModel):
 class StageActor(BaseModel):
     """Who acts at a stage: an organisation kind found from the subject's region up, or one organisation."""
 
-    stage = models.ForeignKey(Stage, verbose_name=_("stage"), on_delete=models.CASCADE, related_name="actors")
+    stage = models.ForeignKey(
+        Stage, verbose_name=_("approval stage"), on_delete=models.CASCADE, related_name="actors"
+    )
     kind = models.CharField(
         _("organisation kind"),
         max_length=32,
@@ -269,7 +271,9 @@ class Assignment(models.Model):
         on_delete=models.CASCADE,
         related_name="assignments",
     )
-    stage = models.ForeignKey(Stage, verbose_name=_("stage"), on_delete=models.PROTECT, related_name="+")
+    stage = models.ForeignKey(
+        Stage, verbose_name=_("approval stage"), on_delete=models.PROTECT, related_name="+"
+    )
     round = models.PositiveSmallIntegerField(_("round"))
     organisation = models.ForeignKey(
         Organisation,
@@ -311,7 +315,12 @@ class Step(models.Model):
         ApprovalRequest, verbose_name=_("approval request"), on_delete=models.CASCADE, related_name="steps"
     )
     stage = models.ForeignKey(
-        Stage, verbose_name=_("stage"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Stage,
+        verbose_name=_("approval stage"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     round = models.PositiveSmallIntegerField(_("round"))
     actor = models.ForeignKey(

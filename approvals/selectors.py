@@ -24,13 +24,17 @@ def _open_turn(user):
         decided=False,
     )
     own_roles = Group.objects.filter(user=user).values("name")
-    delegated_roles = Delegation.objects.filter(
-        delegate=user,
-        delegator__organisation_id=user.organisation_id,
-        delegator__is_active=True,
-        starts_on__lte=today,
-        ends_on__gte=today,
-    ).values("delegator__groups__name")
+    delegated_roles = (
+        Delegation.objects.filter(
+            delegate=user,
+            delegator__organisation_id=user.organisation_id,
+            delegator__is_active=True,
+            starts_on__lte=today,
+            ends_on__gte=today,
+        )
+        .exclude(delegator=OuterRef("submitter"))
+        .values("delegator__groups__name")
+    )
     may_act = (
         Q(current_stage__role="")
         | Q(current_stage__role__in=own_roles)

@@ -124,3 +124,16 @@ def test_the_inbox_count_costs_one_query(world, flow):
     with CaptureQueriesContext(connection) as captured:
         assert inbox_count(finance) == 1
     assert len(captured) == 1
+
+
+def test_the_administration_site_shows_approvals_to_superusers_only(
+    world, flow, client_for, django_user_model
+):
+    submit(world.community_a, world["district"])
+    assert client_for("sysadmin").get("/admin/approvals/approvalrequest/").status_code == 403
+    admin = django_user_model.objects.create_superuser("root_h", password="x", organisation=None)
+    client = client_for("anonymous")
+    client.force_login(admin)
+    page = client.get("/admin/approvals/approvalrequest/")
+    assert page.status_code == 200
+    assert "华光路社区" in page.content.decode()

@@ -273,6 +273,16 @@ def test_a_delegate_decides_for_a_colleague_on_leave_and_the_step_says_so(world,
     assert (step.actor, step.on_behalf_of, step.action) == (colleague, world["clerk_a"], "approve")
 
 
+def test_a_delegate_does_not_decide_what_the_delegator_submitted(world, flow, people):
+    request = submit(world.community_a, world["clerk_a"])
+    today = timezone.localdate()
+    delegation_create(actor=world["clerk_a"], delegate=people["colleague"], starts_on=today, ends_on=today)
+    assert request not in inbox_for(people["colleague"])
+    assert "decided by a Street clerk" in refusal(
+        request_approve, request, actor=people["colleague"], **at(request)
+    )
+
+
 def test_a_delegation_acts_only_within_its_days(world, flow, people):
     request = submit(world.community_a, world["district"])
     past = timezone.localdate() - datetime.timedelta(days=10)
