@@ -16,6 +16,7 @@ def _days(year, *spans):
     return {datetime.date(year, month, day) for month, first, last in spans for day in range(first, last + 1)}
 
 
+# 2026: the General Office's notice of 2025-11-04 (published by 新华社 that day), checked date by date.
 HOLIDAYS = {
     # 元旦 1–3 Jan; 春节 15–23 Feb; 清明 4–6 Apr; 劳动节 1–5 May; 端午 19–21 Jun; 中秋 25–27 Sep; 国庆 1–7 Oct.
     2026: _days(2026, (1, 1, 3), (2, 15, 23), (4, 4, 6), (5, 1, 5), (6, 19, 21), (9, 25, 27), (10, 1, 7)),
