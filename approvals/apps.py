@@ -7,6 +7,20 @@ class ApprovalsConfig(AppConfig):
     verbose_name = _("Approvals")
 
     def ready(self):
+        from core.navigation import MenuItem, register_menu
+
         from . import roles
+        from .selectors import inbox_count
 
         roles.register()
+        # 待办 with what waits for the user: one query, and only for users who may read requests.
+        register_menu(
+            MenuItem(
+                _("To do"),
+                "approvals:request_inbox",
+                model="approvals.ApprovalRequest",
+                order=5,
+                icon="bi-inbox",
+                badge=inbox_count,
+            )
+        )

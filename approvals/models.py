@@ -7,6 +7,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.models import BaseModel
@@ -260,6 +261,21 @@ class ApprovalRequest(BaseModel):
 
     def is_open(self):
         return self.state in self.OPEN_STATES
+
+    def get_absolute_url(self):
+        return reverse("approvals:request_detail", args=[self.pk])
+
+    def can_be_withdrawn_by(self, user):
+        """The submitter takes a pending request back only before anyone decided on it."""
+        return (
+            self.state == self.State.PENDING
+            and user.pk == self.submitter_id
+            and not self.steps.filter(action__in=Step.DECISIONS).exists()
+        )
+
+    def can_be_resubmitted_by(self, user):
+        """The submitter sends a returned request back."""
+        return self.state == self.State.RETURNED and user.pk == self.submitter_id
 
 
 class Assignment(models.Model):

@@ -10,7 +10,7 @@ inside the deciding transaction; raising a ValidationError there refuses the dec
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured, ValidationError
 from django.utils.translation import gettext as _
 
 from .models import Flow
@@ -32,14 +32,16 @@ class Subject:
     facts: Callable
     on_decided: Callable
     label: str
+    fact_labels: dict
 
 
 _SUBJECTS = {}
 
 
-def register_subject(model, *, flows, region_path, facts, on_decided, label):
+def register_subject(model, *, flows, region_path, facts, on_decided, label, fact_labels=None):
     """Register ``model`` as the subject of ``flows`` (codes of Flow.Code). Registering a model twice,
-    or for a flow that does not exist, fails at once (at startup)."""
+    or for a flow that does not exist, fails at once (at startup). ``fact_labels`` ({name: label})
+    names the facts on the request page; a fact without one reads as the model field of its name."""
     if model in _SUBJECTS:
         raise ImproperlyConfigured(f"{model.__name__} is already registered as an approval subject.")
     unknown = sorted(set(flows) - set(Flow.Code.values))
@@ -55,6 +57,7 @@ def register_subject(model, *, flows, region_path, facts, on_decided, label):
         facts=facts,
         on_decided=on_decided,
         label=label,
+        fact_labels=dict(fact_labels or {}),
     )
     return _SUBJECTS[model]
 
@@ -85,3 +88,20 @@ def facts_of(obj):
         str(name): value if isinstance(value, (str, int, bool, type(None))) else str(value)
         for name, value in facts.items()
     }
+
+
+def subject_label(model):
+    """What a subject of ``model`` is called on the pages: its registered label, else the model's name."""
+    subject = _SUBJECTS.get(model)
+    return subject.label if subject is not None else model._meta.verbose_name
+
+
+def fact_label(model, name):
+    """The label of the fact ``name`` of ``model``: registered, else the model field's, else the name."""
+    subject = _SUBJECTS.get(model)
+    if subject is not None and name in subject.fact_labels:
+        return subject.fact_labels[name]
+    try:
+        return model._meta.get_field(name).verbose_name
+    except FieldDoesNotExist:  # a computed fact (a sum, say) has no field
+        return name

@@ -56,6 +56,11 @@ def _listed(queryset):
     )
 
 
+def requests_for(user):
+    """Every request the user may read, with what a list row or the request's page shows."""
+    return _listed(ApprovalRequest.objects.restrict(user)).select_related("flow_version")
+
+
 def inbox_for(user):
     """待办: the requests the user's organisation must decide now and has not, soonest due first."""
     requests = ApprovalRequest.objects.restrict(user).filter(_open_turn(user))
@@ -112,3 +117,53 @@ def waiting_organisations(request):
             request=request, stage_id=request.current_stage_id, round=request.round, decided=False
         ).select_related("organisation")
     ]
+
+
+def may_decide(user, request):
+    """Whether ``user`` may approve, return or reject ``request`` now: the inbox's own question
+    (its stage waits for their organisation in this round, with the role or a delegation, and they
+    did not submit it), for one request. The services check the same under lock."""
+    return inbox_for(user).filter(pk=request.pk).exists()
+
+
+def stage_assignments(request):
+    """The organisations of the current stage in this round, each with whether it has decided."""
+    if request.current_stage_id is None:
+        return []
+    return list(
+        Assignment.objects.filter(request=request, stage_id=request.current_stage_id, round=request.round)
+        .select_related("organisation")
+        .order_by("organisation__name")
+    )
+
+
+def stages_with_state(request):
+    """[(stage, state)] of the request's flow version, in order; state is one of ``passed`` (approved
+    at some round), ``skipped`` (its condition did not hold), ``current``, ``returned``,
+    ``rejected`` or ``ahead``."""
+    from .models import Stage
+
+    stages = list(
+        Stage.objects.filter(version_id=request.flow_version_id).prefetch_related("actors__organisation")
+    )
+    approved = set(
+        request.steps.filter(action=Step.Action.APPROVE).values_list("stage_id", flat=True).distinct()
+    )
+    current = request.current_stage
+    State = ApprovalRequest.State
+    rows = []
+    for stage in stages:
+        if current is not None and stage.pk == current.pk:
+            state = {State.PENDING: "current", State.RETURNED: "returned", State.REJECTED: "rejected"}.get(
+                request.state, "current"
+            )
+        elif (current is not None and stage.order > current.order) or request.state == State.WITHDRAWN:
+            state = "ahead"
+        elif stage.pk in approved:
+            state = "passed"
+        elif current is None and request.state != State.APPROVED:
+            state = "ahead"
+        else:
+            state = "skipped"
+        rows.append((stage, state))
+    return rows

@@ -26,6 +26,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("org/", include("org.urls")),
     path("projects/", include("projects.urls")),
+    path("approvals/", include("approvals.urls")),
     path("", include("core.urls")),
     path("", include("reports.urls")),
 ]

@@ -1,8 +1,11 @@
 """The role-aware menu. Apps register their entries in AppConfig.ready(); core knows none of them.
 
 An entry shows when the user may view its model (``can(user, "view", model)``) or holds ``perm``.
+An entry may carry a ``badge``: a function of the user giving a number shown beside its label (what
+waits for them), called only for a user the entry shows to; 0 shows no badge.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.apps import apps
@@ -20,6 +23,7 @@ class MenuItem:
     order: int = 100
     icon: str = "bi-circle"
     children: tuple = field(default_factory=tuple)
+    badge: Callable | None = None
 
     def visible_to(self, user):
         if not user.is_authenticated:
@@ -41,7 +45,13 @@ def register_menu(*items):
 
 def menu_for(user):
     return [
-        {"label": item.label, "url": reverse(item.url_name), "icon": item.icon, "url_name": item.url_name}
+        {
+            "label": item.label,
+            "url": reverse(item.url_name),
+            "icon": item.icon,
+            "url_name": item.url_name,
+            "badge": item.badge(user) if item.badge is not None else 0,
+        }
         for item in _MENU
         if item.visible_to(user)
     ]

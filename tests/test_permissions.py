@@ -11,6 +11,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from core.models import Job
 from projects.models import Building
+from tests.approvals.factories import pending_request_in
 from tests.factories import (
     PERSONAS,
     attachment_in,
@@ -148,6 +149,20 @@ TABLE = {
     ("core:importbatch_errors", "batch_a", "get"): (302, 200, 404, 404, 404, 404, 404, 404, 404),
     ("core:importbatch_commit", "batch_a", "post"): (302, 302, 404, 404, 404, 404, 404, 404, 404),
     ("core:importbatch_retry", "batch_a", "post"): (302, 302, 404, 404, 404, 404, 404, 404, 404),
+    # Approvals: every role reads the requests of its area. The request here is street A's, sent by
+    # the district and waiting for street A's office. An empty decision (no stage and round seen)
+    # is shown again with its errors to whoever may decide (200); anyone else is sent back to the
+    # page with the reason (302). Withdrawing needs no field: the submitter withdraws (302), the
+    # service refuses anyone else (302, with its message); resubmitting a pending request is refused.
+    ("approvals:request_inbox", None, "get"): ALL_OK,
+    ("approvals:request_done", None, "get"): ALL_OK,
+    ("approvals:request_sent", None, "get"): ALL_OK,
+    ("approvals:request_detail", "approval_a", "get"): (302, 200, 404, 200, 200, 200, 200, 200, 200),
+    ("approvals:request_approve", "approval_a", "post"): (302, 200, 404, 302, 302, 302, 302, 302, 302),
+    ("approvals:request_return", "approval_a", "post"): (302, 200, 404, 302, 302, 302, 302, 302, 302),
+    ("approvals:request_reject", "approval_a", "post"): (302, 200, 404, 302, 302, 302, 302, 302, 302),
+    ("approvals:request_withdraw", "approval_a", "post"): (302, 302, 404, 302, 302, 302, 302, 302, 302),
+    ("approvals:request_resubmit", "approval_a", "post"): (302, 302, 404, 302, 302, 302, 302, 302, 302),
 }
 
 # Django's own admin pages beyond the index answer to Django's admin permissions.
@@ -188,6 +203,7 @@ def _objects(world):
         "district_b": lambda: world.district_b,
         "new_community_a": new_community,
         "office_a": lambda: Organisation.objects.get(region=world.street_a),
+        "approval_a": lambda: pending_request_in(world.street_a, world["district"]),
         "job_a": lambda: Job.objects.create(
             kind="selfcheck", created_by=world["clerk_a"], status=Job.Status.SUCCEEDED
         ),

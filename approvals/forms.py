@@ -1,0 +1,54 @@
+"""The action forms of a request's page. Each carries the stage and round the user saw (hidden), so
+a decision on a request that moved on meanwhile is refused by the service and changes nothing."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+class _Seen(forms.Form):
+    expected_stage = forms.IntegerField(widget=forms.HiddenInput)
+    expected_round = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class ApproveForm(_Seen):
+    opinion = forms.CharField(
+        label=_("Opinion"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Optional."),
+    )
+
+
+class ReturnForm(_Seen):
+    opinion = forms.CharField(
+        label=_("Reason for returning"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Say what the submitter must change."),
+    )
+
+
+class RejectForm(_Seen):
+    opinion = forms.CharField(
+        label=_("Reason for rejecting"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class WithdrawForm(forms.Form):
+    opinion = forms.CharField(
+        label=_("Reason (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class ResubmitForm(forms.Form):
+    opinion = forms.CharField(
+        label=_("What you changed"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("The reviewers also see the changed facts."),
+    )
