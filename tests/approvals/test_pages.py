@@ -36,12 +36,15 @@ def seen(request):
 
 def new_communities(street, n):
     made = []
-    for _i in range(n):
-        count = Region.objects.count()
-        code = f"{street.code}7{count:02d}"
+    number = 700
+    while len(made) < n:
+        number += 1
+        code = f"{street.code}{number}"  # 12 characters, as a community's code
+        if Region.objects.filter(code=code).exists():
+            continue
         made.append(
             Region.objects.create(
-                code=code, name=f"页面社区{count}", level=5, parent=street, path=f"{street.path}{code}/"
+                code=code, name=f"页面社区{number}", level=5, parent=street, path=f"{street.path}{code}/"
             )
         )
     return made
