@@ -426,6 +426,7 @@ def _url_names(*methods):
 
 def _post_only_forms():
     """The form each POST-only view reads (a view with a page shows its form in the context)."""
+    from approvals.forms import ApproveForm, RejectForm, ResubmitForm, ReturnForm, WithdrawForm
     from projects.archive.forms import AttachmentForm, PrerequisiteForm
     from projects.lifecycle.forms import transition_form
     from projects.lifecycle.transitions import transition_for
@@ -439,6 +440,11 @@ def _post_only_forms():
         "projects:prerequisite_record": lambda obj: PrerequisiteForm(),
         "projects:attachment_add": lambda obj: AttachmentForm(),
         "projects:finding_close": lambda obj: FindingCloseForm(),
+        "approvals:request_approve": lambda obj: ApproveForm(),
+        "approvals:request_return": lambda obj: ReturnForm(),
+        "approvals:request_reject": lambda obj: RejectForm(),
+        "approvals:request_withdraw": lambda obj: WithdrawForm(),
+        "approvals:request_resubmit": lambda obj: ResubmitForm(),
         "set_language": lambda obj: fields(
             language=forms.ChoiceField(choices=[("zh-hans", "zh-hans")]), next=forms.CharField()
         ),
