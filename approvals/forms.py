@@ -19,6 +19,20 @@ class ApproveForm(_Seen):
         help_text=_("Optional."),
     )
 
+    def __init__(self, *args, stage=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if stage is not None and stage.record:
+            # The stage writes something down with its approval: the 文号 of the 批复, who was present.
+            self.fields["record"] = forms.CharField(
+                label=stage.get_record_display(), max_length=200, help_text=RECORD_HELP.get(stage.record, "")
+            )
+
+
+RECORD_HELP = {
+    "document_number": _("As printed on the approval, e.g. 淄建改批〔2026〕12号."),
+    "representatives": _("Names of the residents' representatives who took part, separated by 、."),
+}
+
 
 class ReturnForm(_Seen):
     opinion = forms.CharField(

@@ -86,6 +86,13 @@ class FlowVersion(BaseModel):
         return self.published_at is not None
 
 
+class Record(models.TextChoices):
+    """What an approval at a stage writes down besides its opinion (read by the subject's app)."""
+
+    DOCUMENT_NUMBER = "document_number", _("approval document number")
+    REPRESENTATIVES = "representatives", _("residents' representatives present")
+
+
 class Stage(BaseModel):
     """One desk of a flow version: who acts (organisations by kind or by name), how, when, and if."""
 
@@ -114,6 +121,21 @@ class Stage(BaseModel):
         help_text=_('The stage applies only when this holds, e.g. amount >= 500000 or kind == "基础类".'),
     )
     deadline_days = models.PositiveSmallIntegerField(_("deadline (working days)"), default=5)
+    submitter_passes = models.BooleanField(
+        _("passed when its organisation submits"),
+        default=False,
+        help_text=_(
+            "When the one organisation of this stage is the submitter's own, submitting is its review "
+            "(a street office declaring a project of its own street)."
+        ),
+    )
+    record = models.CharField(
+        _("recorded on approval"),
+        max_length=20,
+        blank=True,
+        choices=[("", _("nothing")), *Record.choices],
+        help_text=_("What the approving organisation must write down when it approves at this stage."),
+    )
 
     scope = RegionScope("version__flow__city__path")
 
@@ -324,6 +346,9 @@ class Step(models.Model):
         REJECT = "reject", _("rejected")
         WITHDRAW = "withdraw", _("withdrew")
         RESUBMIT = "resubmit", _("resubmitted")
+        # A stage marked ``submitter_passes`` whose one organisation is the submitter's own: the
+        # submission is that organisation's review (a street office declaring its own street's project).
+        PASS = "pass", _("passed by the submitting organisation")
 
     DECISIONS = (Action.APPROVE, Action.RETURN, Action.REJECT)
 
@@ -355,6 +380,7 @@ class Step(models.Model):
     )
     action = models.CharField(_("action"), max_length=16, choices=Action.choices)
     opinion = models.TextField(_("opinion"), blank=True)
+    record = models.CharField(_("recorded"), max_length=200, blank=True)
     at = models.DateTimeField(_("time"), auto_now_add=True)
     facts = models.JSONField(_("registered facts"), null=True, blank=True)
 
@@ -365,7 +391,7 @@ class Step(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(
-                    action__in=["submit", "approve", "return", "reject", "withdraw", "resubmit"]
+                    action__in=["submit", "approve", "return", "reject", "withdraw", "resubmit", "pass"]
                 ),
                 name="approval_step_action_known",
             ),

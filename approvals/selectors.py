@@ -147,7 +147,9 @@ def stages_with_state(request):
         Stage.objects.filter(version_id=request.flow_version_id).prefetch_related("actors__organisation")
     )
     approved = set(
-        request.steps.filter(action=Step.Action.APPROVE).values_list("stage_id", flat=True).distinct()
+        request.steps.filter(action__in=(Step.Action.APPROVE, Step.Action.PASS))
+        .values_list("stage_id", flat=True)
+        .distinct()
     )
     current = request.current_stage
     State = ApprovalRequest.State
@@ -167,3 +169,15 @@ def stages_with_state(request):
             state = "skipped"
         rows.append((stage, state))
     return rows
+
+
+def recorded(request, what):
+    """What the latest approval of ``request`` at a stage recording ``what`` (a ``Record`` value)
+    wrote down: the document number of the approval, the representatives present; "" if none."""
+    step = (
+        request.steps.filter(action=Step.Action.APPROVE, stage__record=what)
+        .exclude(record="")
+        .order_by("-at", "-id")
+        .first()
+    )
+    return step.record if step is not None else ""

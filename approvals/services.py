@@ -19,6 +19,7 @@ from org.models import Organisation, Region
 from .conditions import condition_holds
 from .models import ApprovalRequest, Assignment, Delegation, Flow, FlowVersion, Stage, StageActor, Step
 from .registry import Outcome, facts_of, subject_for
+from .signals import request_changed
 from .workdays import add_working_days
 
 State = ApprovalRequest.State
@@ -55,7 +56,8 @@ def flowversion_create(*, actor, flow):
             actors = list(stage.actors.all())
             copy = Stage.objects.create(
                 version=version, order=stage.order, name=stage.name, mode=stage.mode, role=stage.role,
-                condition=stage.condition, deadline_days=stage.deadline_days,
+                condition=stage.condition, deadline_days=stage.deadline_days, record=stage.record,
+                submitter_passes=stage.submitter_passes,
             )  # fmt: skip
             StageActor.objects.bulk_create(
                 [StageActor(stage=copy, kind=a.kind, organisation_id=a.organisation_id) for a in actors]
@@ -65,7 +67,17 @@ def flowversion_create(*, actor, flow):
 
 
 def stage_add(
-    *, actor, version, name, actors, mode=Stage.Mode.SINGLE, role="", condition="", deadline_days=5
+    *,
+    actor,
+    version,
+    name,
+    actors,
+    mode=Stage.Mode.SINGLE,
+    role="",
+    condition="",
+    deadline_days=5,
+    record="",
+    submitter_passes=False,
 ):
     """Append a stage to a draft version. ``actors``: organisation kinds (Organisation.Kind values)
     and/or Organisation rows."""
@@ -76,7 +88,7 @@ def stage_add(
         order = (version.stages.aggregate(last=Max("order"))["last"] or 0) + 1
         stage = Stage(
             version=version, order=order, name=name, mode=mode, role=role, condition=condition,
-            deadline_days=deadline_days,
+            deadline_days=deadline_days, record=record, submitter_passes=submitter_passes,
         )  # fmt: skip
         stage.full_clean()
         stage.save()
@@ -174,6 +186,12 @@ def _enter(request, *, from_order, facts, actor):
         if not condition_holds(stage.condition, facts):
             continue
         organisations = resolve_organisations(stage, request.region_path)
+        if _passed_by_submitter(request, stage, organisations):
+            Assignment.objects.create(
+                request=request, stage=stage, round=request.round, organisation=organisations[0], decided=True
+            )
+            _step(request, actor=request.submitter, action=Step.Action.PASS, stage=stage)
+            continue
         Assignment.objects.bulk_create(
             [
                 Assignment(request=request, stage=stage, round=request.round, organisation=o)
@@ -190,6 +208,17 @@ def _enter(request, *, from_order, facts, actor):
     request.decided_at = timezone.now()
     _tell_subject(request, Outcome.APPROVED, actor)
     return None
+
+
+def _passed_by_submitter(request, stage, organisations):
+    """A stage marked ``submitter_passes`` whose one organisation is the submitter's own: submitting
+    was that organisation's review. Never a joint stage, nor one that writes something down."""
+    return (
+        stage.submitter_passes
+        and stage.mode == Stage.Mode.SINGLE
+        and not stage.record
+        and [o.pk for o in organisations] == [request.submitter_organisation_id]
+    )
 
 
 def _tell_subject(request, outcome, actor):
@@ -274,10 +303,11 @@ def _locked(
     return locked
 
 
-def _step(request, *, actor, action, stage=None, opinion="", on_behalf_of=None, facts=None):
+def _step(request, *, actor, action, stage=None, opinion="", on_behalf_of=None, facts=None, record=""):
     step = Step(
         request=request, stage=stage, round=request.round, actor=actor, on_behalf_of=on_behalf_of,
         actor_organisation_id=actor.organisation_id, action=action, opinion=opinion, facts=facts,
+        record=record,
     )  # fmt: skip
     step.full_clean()
     step.save()
@@ -301,6 +331,7 @@ def _save(request, *, actor, step, before):
             "stage": str(request.current_stage or ""),
         },
     )
+    transaction.on_commit(lambda: request_changed.send(sender=ApprovalRequest, request=request, step=step))
 
 
 def _require_reason(reason, message):
@@ -350,13 +381,18 @@ def request_submit(*, subject, flow_code, actor, comment=""):
     return request
 
 
-def request_approve(*, request, actor, opinion="", expected_stage, expected_round):
+def request_approve(*, request, actor, opinion="", record="", expected_stage, expected_round):
     """The actor's organisation approves the current stage; once the stage is complete (its one
-    organisation, any one of them, or every one of them in this round) the request moves on."""
+    organisation, any one of them, or every one of them in this round) the request moves on. A stage
+    that records something (a document number, the residents' representatives present) needs
+    ``record``."""
     with transaction.atomic():
         request = _locked(request, expected_stage=expected_stage, expected_round=expected_round)
         assignment, on_behalf_of = _acting_as(request, actor)
         stage = request.current_stage
+        record = (record or "").strip()
+        if stage.record and not record:
+            raise ValidationError({"record": _("Give the %(what)s.") % {"what": stage.get_record_display()}})
         step = _step(
             request,
             actor=actor,
@@ -364,6 +400,7 @@ def request_approve(*, request, actor, opinion="", expected_stage, expected_roun
             stage=stage,
             opinion=opinion,
             on_behalf_of=on_behalf_of,
+            record=record if stage.record else "",
         )
         assignment.decided = True
         assignment.save(update_fields=["decided"])

@@ -99,7 +99,7 @@ class RequestDetailView(RestrictedViewMixin, DetailView):
         seen = {"expected_stage": request.current_stage_id, "expected_round": request.round}
         found = {}
         if request.state == ApprovalRequest.State.PENDING and selectors.may_decide(user, request):
-            found["approve"] = forms.ApproveForm(initial=seen)
+            found["approve"] = forms.ApproveForm(initial=seen, stage=request.current_stage)
             found["return"] = forms.ReturnForm(initial=seen)
             found["reject"] = forms.RejectForm(initial=seen)
         if request.can_be_withdrawn_by(user):
@@ -142,9 +142,12 @@ class RequestActionView(RequestDetailView):
     def call(self, request, form):
         raise NotImplementedError
 
+    def make_form(self, data, request):
+        return self.form_class(data)
+
     def post(self, http_request, *args, **kwargs):
         self.object = request = self.get_object()
-        form = self.form_class(http_request.POST)
+        form = self.make_form(http_request.POST, request)
         if not form.is_valid():
             if self.action_name in self.action_forms():
                 return self.render_to_response(self.get_context_data(bound=(self.action_name, form)))
@@ -153,8 +156,10 @@ class RequestActionView(RequestDetailView):
         try:
             self.call(request, form.cleaned_data)
         except ValidationError as error:
-            if hasattr(error, "error_dict") and "opinion" in error.error_dict:
-                form.add_error("opinion", error.error_dict["opinion"])
+            fields = [name for name in getattr(error, "error_dict", {}) if name in form.fields]
+            if fields:
+                for name in fields:
+                    form.add_error(name, error.error_dict[name])
                 return self.render_to_response(self.get_context_data(bound=(self.action_name, form)))
             for message in error.messages:
                 messages.error(http_request, message)
@@ -172,9 +177,16 @@ class ApproveView(RequestActionView):
     form_class = forms.ApproveForm
     done_message = gettext_lazy("You approved it.")
 
+    def make_form(self, data, request):
+        return self.form_class(data, stage=request.current_stage)
+
     def call(self, request, data):
         services.request_approve(
-            request=request, actor=self.request.user, opinion=data["opinion"], **_seen(data)
+            request=request,
+            actor=self.request.user,
+            opinion=data["opinion"],
+            record=data.get("record", ""),
+            **_seen(data),
         )
 
 

@@ -33,7 +33,13 @@ def subject_registered(decisions):
         Region,
         flows=Flow.Code.values,
         region_path=lambda region: region.path,
-        facts=lambda region: {"name": region.name, "level": region.level, "code": region.code},
+        facts=lambda region: {
+            "name": region.name,
+            "level": region.level,
+            "code": region.code,
+            # What the seeded declaration's street stage asks (a project's area: a street, or a district).
+            "area_level": "街道" if region.level >= Region.Level.STREET else "区县",
+        },
         on_decided=on_decided,
         label="行政区划",
     )
