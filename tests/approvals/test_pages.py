@@ -113,6 +113,31 @@ def test_each_list_costs_the_same_queries_for_1_and_20_requests(world, flow, cli
     assert_list_queries_constant(client_for(persona), reverse(f"approvals:{url_name}"), add_rows)
 
 
+@pytest.mark.parametrize("sort", ["", "due_on", "-due_on"])
+def test_a_city_departments_inbox_costs_the_same_queries_for_1_and_20_requests_of_several_streets(
+    world, flow, client_for, sort
+):
+    """The finance bureau at the joint review (会签), requests of two streets, half of them overdue,
+    sorted by deadline either way, with the menu's 待办 count (bench/bench_approvals_inbox.py times
+    the same page with 2,000)."""
+    clerk_of = {world.street_a.pk: world["clerk_a"], world.street_b.pk: world["clerk_b"]}
+
+    def add_rows(n):
+        for street, count in ((world.street_a, n - n // 2), (world.street_b, n // 2)):
+            for i, community in enumerate(new_communities(street, count)):
+                request = submit(community, world["district"])
+                request_approve(request=request, actor=clerk_of[street.pk], **at(request))
+                if i % 2:
+                    ApprovalRequest.objects.filter(pk=request.pk).update(due_on=datetime.date(2026, 1, 5))
+
+    client = client_for("finance")
+    assert_list_queries_constant(client, INBOX, add_rows, sort=sort)
+    response = client.get(INBOX, {"sort": sort})
+    assert len(response.context["object_list"]) == 20
+    assert 'data-menu-badge>20<span class="visually-hidden">等待中</span>' in response.content.decode()
+    assert '<span class="badge text-bg-danger">已逾期</span>' in response.content.decode()
+
+
 # --- The navigation ---------------------------------------------------------------------------
 
 
@@ -132,6 +157,18 @@ def test_the_inbox_count_costs_one_query(world, flow):
     with CaptureQueriesContext(connection) as captured:
         assert inbox_count(clerk) == 1
     assert len(captured) == 1
+
+
+def test_the_menu_count_costs_one_query_of_the_requests_on_any_page(world, flow, client_for):
+    for community in new_communities(world.street_a, 3):
+        submit(community, world["district"])
+    client = client_for("clerk_a")
+    client.get(reverse("password_change"))
+    with CaptureQueriesContext(connection) as captured:
+        html = client.get(reverse("password_change")).content.decode()
+    assert 'data-menu-badge>3<span class="visually-hidden">等待中</span>' in html
+    counting = [q["sql"] for q in captured if "approvals_approvalrequest" in q["sql"]]
+    assert len(counting) == 1, counting
 
 
 def test_a_user_without_the_approvals_permission_gets_a_menu_without_the_inbox(world, client):
