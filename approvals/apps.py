@@ -8,11 +8,13 @@ class ApprovalsConfig(AppConfig):
 
     def ready(self):
         from core.navigation import MenuItem, register_menu
+        from org.cities import register_city_listener
 
         from . import roles
         from .selectors import inbox_count
 
         roles.register()
+        register_city_listener(_seed_flows)
         # 待办 with what waits for the user: one query, and only for users who may read requests.
         register_menu(
             MenuItem(
@@ -24,3 +26,10 @@ class ApprovalsConfig(AppConfig):
                 badge=inbox_count,
             )
         )
+
+
+def _seed_flows(*, city, actor):
+    """Every new city starts with the four seed flows (approvals.seeding)."""
+    from .seeding import seed_city_flows
+
+    seed_city_flows(city, actor=actor)

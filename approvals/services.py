@@ -475,6 +475,25 @@ def request_withdraw(*, request, actor, reason=""):
     return request
 
 
+def request_settle(*, request, actor, reason):
+    """End an open request because its subject's app settled the matter otherwise (city staff
+    recorded an approval obtained outside the portal): it is withdrawn, with the reason, by
+    ``actor``. The caller checks that ``actor`` may settle it; nothing here does."""
+    reason = _require_reason(reason, _("Give the reason for ending it."))
+    with transaction.atomic():
+        request = _locked(request, states=ApprovalRequest.OPEN_STATES, check_position=False)
+        before = request.state
+        step = _step(
+            request, actor=actor, action=Step.Action.WITHDRAW, stage=request.current_stage, opinion=reason
+        )
+        request.state = State.WITHDRAWN
+        request.current_stage = None
+        request.due_on = None
+        request.decided_at = timezone.now()
+        _save(request, actor=actor, step=step, before=before)
+    return request
+
+
 def request_resubmit(*, request, actor, comment=""):
     """The submitter sends a returned request back, in a new round, to the stage that returned it;
     the subject's facts are recorded again so its reviewers see what changed."""

@@ -10,6 +10,7 @@ from core.audit import audit_record, changes_between, model_snapshot
 from core.models import AuditEntry
 from core.services import instance_create, instance_update
 
+from .cities import city_created
 from .models import Organisation, Region
 
 
@@ -20,6 +21,8 @@ def region_create(*, actor, code, name, level, parent=None):
     region.full_clean()
     region.save()
     audit_record(actor=actor, action=AuditEntry.Action.CREATE, obj=region, changes=model_snapshot(region))
+    if region.level == Region.Level.CITY:
+        city_created(city=region, actor=actor)
     return region
 
 
@@ -27,7 +30,7 @@ def region_create(*, actor, code, name, level, parent=None):
 def region_update(*, actor, instance, code, name, level, parent=None):
     region = Region.objects.select_for_update().get(pk=instance.pk)
     before = model_snapshot(region)
-    old_path = region.path
+    old_path, was_city = region.path, region.level == Region.Level.CITY
     region.code, region.name, region.level, region.parent = code, name, level, parent
     if parent is not None and parent.path.startswith(old_path):
         raise ValidationError({"parent": _("A region cannot be moved under itself.")})
@@ -42,6 +45,8 @@ def region_update(*, actor, instance, code, name, level, parent=None):
         obj=region,
         changes=changes_between(before, model_snapshot(region)),
     )
+    if region.level == Region.Level.CITY and not was_city:
+        city_created(city=region, actor=actor)
     return region
 
 

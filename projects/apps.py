@@ -13,6 +13,7 @@ class ProjectsConfig(AppConfig):
         from .archive import hooks as archive_hooks
 
         # Job kinds and importers register on import.
+        from .lifecycle import flows
         from .lifecycle import importers as _project_importers  # noqa: F401
         from .lifecycle import jobs as _lifecycle_jobs  # noqa: F401
         from .pages import organisation as organisation_page
@@ -22,6 +23,7 @@ class ProjectsConfig(AppConfig):
         from .works import importers as _works_importers  # noqa: F401
 
         # What the archive and the works add to the lifecycle's steps; the section of the city policy.
+        flows.register()  # projects go through the city's approval flows
         archive_hooks.register()
         organisation_page.register()  # the projects section of an organisation's page
         works_hooks.register()

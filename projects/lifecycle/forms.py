@@ -45,8 +45,10 @@ class ProjectForm(ServiceModelForm):
         plan_year.widget.attrs.update(min=FIRST_PLAN_YEAR, max=LAST_PLAN_YEAR)
 
 
-def transition_form(transition, data=None):
-    """A small form of the inputs a step records, built from the Project fields it names."""
+def transition_form(transition, data=None, *, outside_note=False):
+    """A small form of the inputs a step records, built from the Project fields it names.
+    ``outside_note``: the step is one an approval flow under way would take, recorded by hand (it
+    asks where the approval was obtained)."""
     fields = {}
     for name in transition.inputs:
         model_field = Project._meta.get_field(name)
@@ -55,4 +57,12 @@ def transition_form(transition, data=None):
         if isinstance(form_field, forms.DateField):
             form_field.widget = forms.DateInput(attrs={"type": "date"})
         fields[name] = form_field
+    if outside_note:
+        fields["outside_note"] = forms.CharField(
+            label=_("Obtained outside the portal"),
+            max_length=300,
+            help_text=_(
+                "Where and how, e.g. 市政府常务会议纪要〔2026〕5号. The approval flow under way ends with it."
+            ),
+        )
     return type("TransitionForm", (forms.Form,), fields)(data, prefix=transition.action)

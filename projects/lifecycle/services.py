@@ -12,7 +12,7 @@ from projects.models import Compound, Project, ProjectCompound
 
 from . import rules
 from .schedule import schedule_refresh
-from .transitions import blockers, effects_for, transition_for
+from .transitions import ROLE_CANNOT, TRANSITIONS, blockers, effects_for, transition_for
 
 PROJECT_EDITABLE = (
     "name", "code", "plan_year", "pool", "implementing_entity", "designer", "contractor", "supervisor",
@@ -127,12 +127,14 @@ def _empty_value(field):
 
 
 @transaction.atomic
-def project_transition(*, actor, project, action, **inputs):
+def project_transition(*, actor, project, action, outside_note="", **inputs):
     """Move ``project`` one stage on by ``action`` (a row of lifecycle.transitions.TRANSITIONS).
 
     The row is locked and its stage read again, so two people acting at once cannot skip or repeat
     a stage: the second finds the project already moved and is refused. A role without the step's
     permission is refused outright (PermissionDenied), as the page refuses it with a 403.
+    ``outside_note``: the step was obtained outside the portal (lifecycle.flows.record_by_hand), and
+    the history says where.
     """
     transition = transition_for(action)
     if transition is None:
@@ -148,7 +150,29 @@ def project_transition(*, actor, project, action, **inputs):
         )
     except Project.DoesNotExist:
         raise PermissionDenied from None
+    summary = _("%(step)s: %(source)s → %(target)s")
+    if outside_note:
+        summary = _("%(step)s (recorded by hand: %(note)s): %(source)s → %(target)s")
+    return _carry_out(actor, project, transition, inputs, summary, {"note": outside_note}, check_role=True)
+
+
+@transaction.atomic
+def project_transition_by_flow(*, actor, project, action, request, **inputs):
+    """Take ``action`` because the approval flow ``request`` approved it: ``actor`` decided its last
+    stage, and the flow, not the role, authorised them; the step's guards still apply (a refusal
+    refuses the decision)."""
+    transition = transition_for(action)
+    project = Project.objects.select_for_update(of=("self",)).select_related("region").get(pk=project.pk)
+    summary = _("%(step)s (approval flow “%(flow)s”): %(source)s → %(target)s")
+    return _carry_out(
+        actor, project, transition, inputs, summary, {"flow": request.flow.name}, check_role=False
+    )
+
+
+def _carry_out(actor, project, transition, inputs, summary, summary_args, *, check_role):
     reasons = blockers(transition, project, actor, inputs)
+    if not check_role:
+        reasons = [reason for reason in reasons if reason != str(ROLE_CANNOT)]
     if reasons:
         raise ValidationError(reasons)
     source = project.get_stage_display()
@@ -171,8 +195,38 @@ def project_transition(*, actor, project, action, **inputs):
         effect(actor=actor, project=project, transition=transition)
     audit_record(
         actor=actor, action=AuditEntry.Action.TRANSITION, obj=project, changes=recorded,
-        summary=_("%(step)s: %(source)s → %(target)s")
-        % {"step": transition.label, "source": source, "target": project.get_stage_display()},
+        summary=summary % {"step": transition.label, "source": source, "target": project.get_stage_display(),
+                           **summary_args},
+    )  # fmt: skip
+    return project
+
+
+@transaction.atomic
+def project_send_back(*, actor, project, stage, request, reason):
+    """The approval flow ``request`` rejected the project: it goes back to ``stage`` (its plan
+    declaration, its construction), the facts of the steps from there on cleared, the reason in its
+    history. The flow authorised ``actor``."""
+    project = Project.objects.select_for_update(of=("self",)).select_related("region").get(pk=project.pk)
+    source = project.get_stage_display()
+    stages = list(Project.Stage.values)
+    cleared = {}
+    for transition in TRANSITIONS:
+        if stages.index(transition.source) >= stages.index(stage):
+            for name in transition.inputs:
+                value = _empty_value(Project._meta.get_field(name))
+                if getattr(project, name) != value:
+                    cleared[name] = None
+                setattr(project, name, value)
+    project.stage = stage
+    if stage == Project.Stage.DECLARATION:
+        project.pool = Project.Pool.RESERVE  # declaring put it in the planning pool
+    schedule_refresh(project)
+    project.full_clean()
+    project.save()
+    audit_record(
+        actor=actor, action=AuditEntry.Action.TRANSITION, obj=project, changes=cleared,
+        summary=_("Not approved in “%(flow)s” (%(reason)s): %(source)s → %(target)s")
+        % {"flow": request.flow.name, "reason": reason, "source": source, "target": project.get_stage_display()},
     )  # fmt: skip
     return project
 

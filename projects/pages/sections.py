@@ -4,9 +4,12 @@ says what the user may do there, asking the project's own yes/no questions."""
 
 from django.utils import timezone
 
+from approvals.models import ApprovalRequest
+from approvals.selectors import waiting_organisations
 from core.permissions import can
 from projects.archive import selectors as archive
 from projects.archive.forms import AttachmentForm, PrerequisiteForm
+from projects.lifecycle import flows
 from projects.lifecycle import selectors as lifecycle
 from projects.lifecycle.forms import transition_form
 from projects.lifecycle.schedule import deadlines
@@ -29,7 +32,11 @@ def project_page(user, project, step_form=None):
     compounds, compound_totals = lifecycle.project_compounds(user, project)
     # The step's form only for whoever may take it; everybody else reads who acts instead.
     takes_step = bool(step) and user.has_perm(step.permission) and project.is_run_by(user)
+    approval = project_approvals(user, project, step)
+    if takes_step and step_form is None:
+        step_form = transition_form(step, outside_note=bool(approval["running"]))
     return {
+        **approval,
         "field_rows": lifecycle.plan_rows(project) + lifecycle.fact_rows(project),
         "stages": lifecycle.stage_bar(project),
         "step": step,
@@ -37,7 +44,7 @@ def project_page(user, project, step_form=None):
         "step_actor": lifecycle.acting_organisation(step, project) if step and not takes_step else None,
         "step_blockers": [r for r in blockers(step, project, user) if r != str(ROLE_CANNOT)] if step else [],
         "step_warnings": warnings_for(step, project) if step else [],
-        "step_form": (step_form or transition_form(step)) if takes_step else None,
+        "step_form": step_form if takes_step else None,
         "compounds": compounds,
         "compound_totals": compound_totals,
         **project_sections(user, project),
@@ -102,4 +109,29 @@ def _may(user, project):
         "inspect": user.has_perm("projects.add_inspection"),
         "close_findings": user.has_perm("projects.change_finding"),
         "attach": user.has_perm("projects.add_attachment"),
+    }
+
+
+def project_approvals(user, project, step):
+    """The project's approval requests the user may read, newest first; the one under way for the
+    next step (``running``: the flow moves the project on, so the step's form becomes recording an
+    approval obtained outside the portal); the reason it was last returned or rejected."""
+    requests = list(
+        flows.requests_of(project)
+        .filter(pk__in=ApprovalRequest.objects.restrict(user).values("pk"))
+        .order_by("-submitted_at", "-id")
+    )
+    settled = flows.SETTLED_BY.get(step.action, ()) if step else ()
+    running = next((r for r in requests if r.is_open() and r.flow.code in settled), None)
+    last_no = None
+    if running is not None and running.state == ApprovalRequest.State.RETURNED:
+        last_no = running.steps.filter(action="return").select_related("actor_organisation").last()
+    elif requests and requests[0].state == ApprovalRequest.State.REJECTED:
+        last_no = requests[0].steps.filter(action="reject").select_related("actor_organisation").last()
+    return {
+        "approval_requests": requests,
+        "running": running,
+        "running_waits_for": waiting_organisations(running) if running and running.current_stage_id else [],
+        "last_no": last_no,
+        "last_no_request": running if running is not None and last_no else (requests[0] if last_no else None),
     }

@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy
 
 from core.imports import importer_allowed
 from core.views import Column, ObjectDetailView, ObjectListView
+from projects.lifecycle import flows
 from projects.lifecycle import selectors as lifecycle
-from projects.lifecycle import services as project_services
 from projects.lifecycle.forms import transition_form
 from projects.lifecycle.transitions import transition_for
 from projects.models import Project
@@ -77,15 +77,25 @@ class ProjectTransitionView(ProjectDetailView):
             return redirect(project.get_absolute_url())
         if not request.user.has_perm(transition.permission) or not project.is_run_by(request.user):
             raise PermissionDenied
-        form = transition_form(transition, request.POST)
+        running = flows.open_requests(project, flows.SETTLED_BY.get(action, ())).exists()
+        form = transition_form(transition, request.POST, outside_note=running)
         if form.is_valid():
+            inputs = dict(form.cleaned_data)
             try:
-                project_services.project_transition(
-                    actor=request.user, project=project, action=action, **form.cleaned_data
+                flows.record_by_hand(
+                    actor=request.user,
+                    project=project,
+                    action=action,
+                    note=inputs.pop("outside_note", ""),
+                    **inputs,
                 )
             except ValidationError as error:
-                for message in error.messages:
-                    form.add_error(None, message)
+                if hasattr(error, "error_dict"):
+                    for field, errors in error.error_dict.items():
+                        form.add_error(field if field in form.fields else None, errors)
+                else:
+                    for message in error.messages:
+                        form.add_error(None, message)
             else:
                 messages.success(request, _("Done: %(step)s.") % {"step": transition.label})
                 return redirect(project.get_absolute_url())
