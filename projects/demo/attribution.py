@@ -12,7 +12,13 @@ from core.models import AuditEntry
 from org.demo import load_fixture
 from org.models import User
 
-_dated = set()  # entries already given their day by an inner block
+_dated = set()  # entries already given their day by an inner block, in this seeding
+
+
+def start_dating():
+    """Forget the entries of an earlier seeding (a test seeds several databases in one process,
+    and their ids repeat)."""
+    _dated.clear()
 
 
 @contextmanager

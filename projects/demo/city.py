@@ -13,6 +13,8 @@ from org.models import CityPolicy, Region
 from projects.models import Compound, DeadlineKind, Milestone, Prerequisite, ProjectPolicy
 from projects.registry.eligibility import verdict
 
+from .approvals import seed_approvals
+from .attribution import start_dating
 from .projects import seed_projects
 from .synthetic_compounds import build_buildings, make_compounds
 
@@ -123,12 +125,16 @@ def named_compounds(city, policy, communities):
 
 def seed(context):
     city = context.shared.get("city") or Region.objects.get(code="370300")
+    start_dating()
     policy = ensure_policy(city)
     if not Compound.objects.filter(city=city).exists():
         seed_compounds(city, policy, context.stdout)
     created = seed_projects(city)
     if created:
         context.stdout.write(f"{city.name}: {created} projects, one in every stage, with items and records")
+    requests = seed_approvals(city)
+    if requests:
+        context.stdout.write(f"{city.name}: approval flows, and {requests} requests under way")
 
 
 def seed_compounds(city, policy, stdout):

@@ -131,7 +131,7 @@ def project_approvals(user, project, step):
     return {
         "approval_requests": requests,
         "running": running,
-        "running_waits_for": waiting_organisations(running) if running and running.current_stage_id else [],
+        "running_waits_for": waiting_organisations(running) if running and running.state == "pending" else [],
         "last_no": last_no,
         "last_no_request": running if running is not None and last_no else (requests[0] if last_no else None),
     }
