@@ -58,11 +58,48 @@ class WithdrawForm(forms.Form):
     )
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; cleans to a list (empty when none was chosen)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"multiple": True}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, (list, tuple)):
+            return [single(item, initial) for item in data]
+        return [single(data, initial)] if data else []
+
+
 class ResubmitForm(forms.Form):
     opinion = forms.CharField(
         label=_("What you changed"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("The reviewers also see the changed facts."),
+        help_text=_("The reviewers also see the changed facts and files."),
     )
+    attachments = MultipleFileField(
+        label=_("Add files"),
+        required=False,
+        help_text=_("Several at once. A file with the name of one already sent replaces it."),
+    )
+
+    def __init__(self, *args, files_in_force=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        if files_in_force:
+            # The files sent so far stay unless ticked here.
+            self.fields["remove"] = forms.TypedMultipleChoiceField(
+                label=_("Remove files"),
+                required=False,
+                help_text=_("Tick the files this submission no longer includes."),
+                coerce=int,
+                choices=[(row.pk, row.filename) for row in files_in_force],
+                widget=forms.CheckboxSelectMultiple,
+            )
+            self.order_fields(["opinion", "remove", "attachments"])

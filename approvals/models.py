@@ -2,6 +2,9 @@
 their immutable decision steps, and delegations. Knows no project: a request points at its subject
 generically and carries the subject's region path for scoping."""
 
+import uuid
+from pathlib import PurePath
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -408,6 +411,75 @@ class Step(models.Model):
         if not self._state.adding:
             raise ValidationError(_("A decision, once recorded, is not changed."))
         super().save(*args, **kwargs)
+
+
+ATTACHMENT_FOLDER = "approvals"  # below MEDIA_ROOT: approvals/<request id>/<random name>
+
+
+def attachment_path(instance, filename):
+    # The stored name is random: the user's file name is kept in a column, never trusted as a path.
+    suffix = PurePath(filename).suffix.lower()[:10]
+    return f"{ATTACHMENT_FOLDER}/{instance.request_id}/{uuid.uuid4().hex}{suffix}"
+
+
+class RequestAttachment(models.Model):
+    """A file sent with a request's submission or resubmission, in force from its round until a later
+    round removes or replaces it; downloaded only by those who may read the request."""
+
+    request = models.ForeignKey(
+        ApprovalRequest,
+        verbose_name=_("approval request"),
+        on_delete=models.CASCADE,
+        related_name="attachments",
+    )
+    step = models.ForeignKey(
+        Step, verbose_name=_("sent with"), on_delete=models.CASCADE, related_name="attachments"
+    )
+    round = models.PositiveSmallIntegerField(_("round"))
+    removed_in_round = models.PositiveSmallIntegerField(_("removed in round"), null=True, blank=True)
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=200)
+    filename = models.CharField(_("file name"), max_length=200)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256 checksum"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("request attachment")
+        verbose_name_plural = _("request attachments")
+        ordering = ["request", "round", "filename", "id"]
+        constraints = [
+            # What a round's reviewers compare is the files by name: one name once in the files in force.
+            models.UniqueConstraint(
+                fields=["request", "filename"],
+                condition=models.Q(removed_in_round__isnull=True),
+                name="approval_attachment_name_unique_in_force",
+                violation_error_message=_("This request already has a file of this name."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(removed_in_round__isnull=True)
+                | models.Q(removed_in_round__gt=models.F("round")),
+                name="approval_attachment_removed_after_added",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(round__gte=1), name="approval_attachment_round_positive"
+            ),
+        ]
+
+    def __str__(self):
+        return self.filename
+
+    def get_absolute_url(self):
+        return reverse("approvals:request_detail", args=[self.request_id]) + "#attachments"
+
+    def get_download_url(self):
+        return reverse("approvals:requestattachment_download", args=[self.pk])
+
+    def in_round(self, number):
+        """Whether the file was among those sent in round ``number``."""
+        return self.round <= number and (self.removed_in_round is None or self.removed_in_round > number)
 
 
 class Delegation(BaseModel):

@@ -96,6 +96,17 @@ def subject_label(model):
     return subject.label if subject is not None else model._meta.verbose_name
 
 
+def fact_display(value):
+    """A fact's value as a reader sees it: "—" for none, 是 / 否 for yes / no, else as recorded."""
+    if value is None or value == "":
+        return "—"
+    if value is True:
+        return _("Yes")
+    if value is False:
+        return _("No")
+    return value
+
+
 def fact_label(model, name):
     """The label of the fact ``name`` of ``model``: registered, else the model field's, else the name."""
     subject = _SUBJECTS.get(model)

@@ -3,11 +3,14 @@ a request's timeline and what changed between its rounds. Every list goes throug
 ``ApprovalRequest.objects.restrict(user)``: a reviewer of a city bureau (region = the city) sees the
 requests of all the city's streets, because a request carries its subject's region path."""
 
+import copy
+from typing import NamedTuple
+
 from django.contrib.auth.models import Group
 from django.db.models import BooleanField, Case, Exists, OuterRef, Q, Value, When
 from django.utils import timezone
 
-from .models import ApprovalRequest, Assignment, Delegation, Step
+from .models import ApprovalRequest, Assignment, Delegation, RequestAttachment, Step
 
 
 def _open_turn(user):
@@ -181,3 +184,60 @@ def recorded(request, what):
         .first()
     )
     return step.record if step is not None else ""
+
+
+# --- Attachments ---------------------------------------------------------------------------------
+
+
+class AttachmentChange(NamedTuple):
+    """One file that differs between the last two rounds: ``kind`` is ``added``, ``removed`` or
+    ``replaced`` (same name, other content); ``before`` / ``after`` the attachments (or None)."""
+
+    kind: str
+    before: RequestAttachment | None
+    after: RequestAttachment | None
+
+    @property
+    def name(self):
+        return (self.after or self.before).filename
+
+
+def attachments_of(user):
+    """The files of the requests ``user`` may read (a file is scoped through its request)."""
+    return RequestAttachment.objects.filter(request__in=ApprovalRequest.objects.restrict(user))
+
+
+def attachment_rounds(request):
+    """[(round, [attachments])] of every round of ``request`` that had files, newest round first;
+    each attachment is marked ``is_new`` when it came in that round."""
+    rows = list(request.attachments.select_related("uploaded_by").order_by("filename", "id"))
+    rounds = []
+    for number in range(request.round, 0, -1):
+        files = [copy.copy(row) for row in rows if row.in_round(number)]
+        for row in files:
+            row.is_new = row.round == number
+        if files:
+            rounds.append((number, files))
+    return rounds
+
+
+def attachment_changes(request):
+    """What changed in the files between the last two rounds (like ``facts_changes``):
+    [AttachmentChange], the added first, then the replaced, then the removed, each by file name;
+    empty before a resubmission."""
+    if request.round < 2:
+        return []
+    rows = list(request.attachments.filter(round__lte=request.round))
+    before = {row.filename: row for row in rows if row.in_round(request.round - 1)}
+    after = {row.filename: row for row in rows if row.in_round(request.round)}
+    changes = []
+    for name in sorted(before.keys() | after.keys()):
+        old, new = before.get(name), after.get(name)
+        if old is None:
+            changes.append(AttachmentChange("added", None, new))
+        elif new is None:
+            changes.append(AttachmentChange("removed", old, None))
+        elif old.sha256 != new.sha256:
+            changes.append(AttachmentChange("replaced", old, new))
+    order = ("added", "replaced", "removed")
+    return sorted(changes, key=lambda change: order.index(change.kind))

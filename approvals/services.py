@@ -5,16 +5,18 @@ where the reviewer saw it (``expected_stage``, ``expected_round``): two reviewer
 double click, give exactly one step and one transition; the other is told what happened meanwhile.
 """
 
+from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from guardian.models import UserObjectPermission
 
 from core.audit import audit_record
 from core.models import AuditEntry
 from core.scoping import ancestor_paths
-from org.models import Organisation, Region
+from org.models import Organisation, Region, User
 
 from .conditions import condition_holds
 from .models import ApprovalRequest, Assignment, Delegation, Flow, FlowVersion, Stage, StageActor, Step
@@ -198,6 +200,7 @@ def _enter(request, *, from_order, facts, actor):
                 for o in organisations
             ]
         )
+        _grant_read(request, organisations)
         request.current_stage = stage
         request.state = State.PENDING
         request.due_on = add_working_days(timezone.localdate(), stage.deadline_days)
@@ -208,6 +211,27 @@ def _enter(request, *, from_order, facts, actor):
     request.decided_at = timezone.now()
     _tell_subject(request, Outcome.APPROVED, actor)
     return None
+
+
+def _grant_read(request, organisations):
+    """The reviewers of a stage may read its subject while they decide, and afterwards (their
+    opinion refers to it): a django-guardian grant of the subject's view permission to every active
+    user of the stage's organisations. Read only: deciding never lets anyone change the subject."""
+    subject_type = request.content_type
+    permission = Permission.objects.filter(
+        content_type=subject_type, codename=f"view_{subject_type.model}"
+    ).first()
+    if permission is None:
+        return
+    UserObjectPermission.objects.bulk_create(
+        [
+            UserObjectPermission(
+                user=user, permission=permission, content_type=subject_type, object_pk=request.object_id
+            )
+            for user in User.objects.filter(organisation__in=organisations, is_active=True)
+        ],
+        ignore_conflicts=True,
+    )
 
 
 def _passed_by_submitter(request, stage, organisations):

@@ -14,4 +14,6 @@ urlpatterns = [
     path("<int:pk>/reject/", views.RejectView.as_view(), name="request_reject"),
     path("<int:pk>/withdraw/", views.WithdrawView.as_view(), name="request_withdraw"),
     path("<int:pk>/resubmit/", views.ResubmitView.as_view(), name="request_resubmit"),
+    path("<int:pk>/form.pdf", views.FormPdfView.as_view(), name="request_form_pdf"),
+    path("files/<int:pk>/", views.AttachmentDownloadView.as_view(), name="requestattachment_download"),
 ]

@@ -2,18 +2,23 @@
 view per action. Lists and the page read through the selectors (``restrict()``); every action calls
 one service, which checks who may act, under lock."""
 
+import io
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import DetailView
+from django.views.generic import DetailView, View
 
+from core.http import file_response
+from core.pdf import PdfError
 from core.views import Column, ObjectListView, RestrictedViewMixin
 
 from . import forms, selectors, services
 from .models import ApprovalRequest
-from .registry import fact_label, subject_label
+from .pdf import approval_form_pdf
+from .registry import fact_display, fact_label, subject_label
 
 
 def _with_labels(requests):
@@ -68,16 +73,6 @@ class SentView(RequestListView):
     empty = gettext_lazy("You have not submitted any request.")
 
 
-def _fact_value(value):
-    if value is None or value == "":
-        return "—"
-    if value is True:
-        return _("Yes")
-    if value is False:
-        return _("No")
-    return value
-
-
 class RequestDetailView(RestrictedViewMixin, DetailView):
     """A request: its stages, who is still awaited, its timeline, what changed, and the forms the
     user may use now (asked of the selectors and the model; the services enforce the same)."""
@@ -105,10 +100,13 @@ class RequestDetailView(RestrictedViewMixin, DetailView):
         if request.can_be_withdrawn_by(user):
             found["withdraw"] = forms.WithdrawForm()
         if request.can_be_resubmitted_by(user):
-            found["resubmit"] = forms.ResubmitForm()
+            found["resubmit"] = forms.ResubmitForm(files_in_force=self.files_in_force())
         if bound is not None and bound[0] in found:
             found[bound[0]] = bound[1]
         return found
+
+    def files_in_force(self):
+        return [row for row in self.object.attachments.all() if row.removed_in_round is None]
 
     def get_context_data(self, bound=None, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -122,9 +120,11 @@ class RequestDetailView(RestrictedViewMixin, DetailView):
             assignments=selectors.stage_assignments(request),
             steps=list(selectors.timeline(request)),
             changes=[
-                (fact_label(model, name), _fact_value(before), _fact_value(after))
+                (fact_label(model, name), fact_display(before), fact_display(after))
                 for name, before, after in selectors.facts_changes(request)
             ],
+            file_changes=selectors.attachment_changes(request),
+            file_rounds=selectors.attachment_rounds(request),
             action_forms=self.action_forms(bound),
         )
         return context
@@ -226,5 +226,41 @@ class ResubmitView(RequestActionView):
     form_class = forms.ResubmitForm
     done_message = gettext_lazy("You resubmitted it: it goes back to the stage that returned it.")
 
+    def make_form(self, data, request):
+        return self.form_class(data, self.request.FILES, files_in_force=self.files_in_force())
+
     def call(self, request, data):
-        services.request_resubmit(request=request, actor=self.request.user, comment=data["opinion"])
+        services.request_resubmit(
+            request=request,
+            actor=self.request.user,
+            comment=data["opinion"],
+            attachments=data["attachments"],
+            remove=data.get("remove", ()),
+        )
+
+
+class AttachmentDownloadView(RestrictedViewMixin, View):
+    """A file sent with a request, to whoever may read the request; 404 to anyone else."""
+
+    model = ApprovalRequest
+
+    def get(self, http_request, pk):
+        attachment = get_object_or_404(selectors.attachments_of(http_request.user), pk=pk)
+        # ?inline=1 shows a PDF or a photo in the browser.
+        inline = http_request.GET.get("inline") == "1"
+        return file_response(attachment.file.open("rb"), attachment.filename, inline=inline)
+
+
+class FormPdfView(RequestDetailView):
+    """The request's 审批表 as a PDF to print: every stage with its organisations, opinions, names
+    and dates, to whoever may read the request."""
+
+    def get(self, http_request, *args, **kwargs):
+        self.object = request = self.get_object()
+        try:
+            pdf = approval_form_pdf(request, printed_by=http_request.user)
+        except PdfError:
+            messages.error(http_request, _("The approval form could not be made just now; try again later."))
+            return redirect(request)
+        name = _("Approval form %(number)s.pdf") % {"number": request.pk}
+        return file_response(io.BytesIO(pdf), name, inline=True)

@@ -11,7 +11,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from core.models import Job
 from projects.models import Building
-from tests.approvals.factories import pending_request_in
+from tests.approvals.factories import pending_request_in, request_attachment_on
 from tests.factories import (
     PERSONAS,
     attachment_in,
@@ -163,6 +163,9 @@ TABLE = {
     ("approvals:request_reject", "approval_a", "post"): (302, 200, 404, 302, 302, 302, 302, 302, 302),
     ("approvals:request_withdraw", "approval_a", "post"): (302, 302, 404, 302, 302, 302, 302, 302, 302),
     ("approvals:request_resubmit", "approval_a", "post"): (302, 302, 404, 302, 302, 302, 302, 302, 302),
+    # A request's files and its printable 审批表: whoever reads the request; nobody else learns of them.
+    ("approvals:requestattachment_download", "file_a", "get"): (302, 200, 404, 200, 200, 200, 200, 200, 200),
+    ("approvals:request_form_pdf", "approval_a", "get"): (302, 200, 404, 200, 200, 200, 200, 200, 200),
 }
 
 # Django's own admin pages beyond the index answer to Django's admin permissions.
@@ -204,6 +207,7 @@ def _objects(world):
         "new_community_a": new_community,
         "office_a": lambda: Organisation.objects.get(region=world.street_a),
         "approval_a": lambda: pending_request_in(world.street_a, world["district"]),
+        "file_a": lambda: request_attachment_on(pending_request_in(world.street_a, world["district"])),
         "job_a": lambda: Job.objects.create(
             kind="selfcheck", created_by=world["clerk_a"], status=Job.Status.SUCCEEDED
         ),

@@ -38,6 +38,24 @@ def pending_request_in(street, submitter):
     return request
 
 
+def request_attachment_on(request, *, name="改造方案.pdf", content=b"%PDF-1.4\n%%EOF\n"):
+    """A file sent with ``request``'s submission, stored directly."""
+    import hashlib
+
+    from django.core.files.base import ContentFile
+
+    from approvals.models import RequestAttachment
+
+    step = request.steps.get(action=Step.Action.SUBMIT)
+    attachment = RequestAttachment(
+        request=request, step=step, round=1, filename=name, size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(), uploaded_by=step.actor,
+    )  # fmt: skip
+    attachment.file.save(name, ContentFile(content), save=False)
+    attachment.save()
+    return attachment
+
+
 def _new_community(street):
     from org.models import Region
 
