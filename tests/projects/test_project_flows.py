@@ -217,3 +217,18 @@ def test_a_new_city_gets_the_seed_flows(world):
         actor=world["sysadmin"], code="370400", name="枣庄市", level=Region.Level.CITY, parent=province
     )
     assert Flow.objects.filter(city=city).count() == len(Flow.Code.values)
+
+
+def test_a_stages_reviewers_may_read_the_project_and_keep_reading_it(world, city_flows, reviewers):
+    project = declared(world)
+    # The city bureau's system administrator holds no project permission of their role: the joint
+    # review, which waits for the city bureau, lets every user of it read the project.
+    sysadmin = world["sysadmin"]
+    assert not Project.objects.restrict(sysadmin).filter(pk=project.pk).exists()
+    review = through_declaration(project, reviewers)
+    sysadmin = fresh(sysadmin)
+    assert Project.objects.restrict(sysadmin).filter(pk=project.pk).exists()
+    assert not Project.objects.restrict(sysadmin, "change").filter(pk=project.pk).exists()
+    decide_all(review, reviewers)
+    decide_all(review, reviewers, record=DOCUMENT_NUMBER)
+    assert Project.objects.restrict(fresh(sysadmin)).filter(pk=project.pk).exists()
