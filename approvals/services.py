@@ -18,6 +18,7 @@ from core.models import AuditEntry
 from core.scoping import ancestor_paths
 from org.models import Organisation, Region, User
 
+from .attachments import attachments_store, checked_uploads, files_removed_on_error
 from .conditions import condition_holds
 from .models import ApprovalRequest, Assignment, Delegation, Flow, FlowVersion, Stage, StageActor, Step
 from .registry import Outcome, facts_of, subject_for
@@ -338,7 +339,7 @@ def _step(request, *, actor, action, stage=None, opinion="", on_behalf_of=None, 
     return step
 
 
-def _save(request, *, actor, step, before):
+def _save(request, *, actor, step, before, files=None):
     request.full_clean()
     request.save()
     summary = step.get_action_display()
@@ -353,9 +354,16 @@ def _save(request, *, actor, step, before):
             "state": [before, request.state],
             "round": request.round,
             "stage": str(request.current_stage or ""),
+            **_files_changed(files),
         },
     )
     transaction.on_commit(lambda: request_changed.send(sender=ApprovalRequest, request=request, step=step))
+
+
+def _files_changed(files):
+    """The audit's record of the files a submission added and removed: (added, removed) names."""
+    added, removed = files or ((), ())
+    return {key: names for key, names in (("files_added", added), ("files_removed", removed)) if names}
 
 
 def _require_reason(reason, message):
@@ -368,8 +376,10 @@ def _require_reason(reason, message):
 # --- Requests ------------------------------------------------------------------------------------
 
 
-def request_submit(*, subject, flow_code, actor, comment=""):
-    """Send ``subject`` through its city's flow ``flow_code`` (the newest published version)."""
+def request_submit(*, subject, flow_code, actor, comment="", attachments=()):
+    """Send ``subject`` through its city's flow ``flow_code`` (the newest published version), with
+    ``attachments`` (uploaded files, checked before anything is written, saved with it or not at all)."""
+    checked = checked_uploads(attachments)
     registration = subject_for(type(subject), flow_code)
     if actor.organisation_id is None:
         raise ValidationError(_("Only a user of an organisation submits a request."))
@@ -385,7 +395,7 @@ def request_submit(*, subject, flow_code, actor, comment=""):
         )
     facts = facts_of(subject)
     try:
-        with transaction.atomic():
+        with files_removed_on_error() as stored, transaction.atomic():
             request = ApprovalRequest(
                 subject=subject, subject_repr=str(subject)[:200], region_path=region_path, flow=flow,
                 flow_version=version, state=State.PENDING, round=1, submitter=actor,
@@ -397,7 +407,8 @@ def request_submit(*, subject, flow_code, actor, comment=""):
             request.save()
             step = _step(request, actor=actor, action=Step.Action.SUBMIT, opinion=comment, facts=facts)
             _enter(request, from_order=0, facts=facts, actor=actor)
-            _save(request, actor=actor, step=step, before=State.DRAFT)
+            files = attachments_store(request=request, step=step, actor=actor, checked=checked, stored=stored)
+            _save(request, actor=actor, step=step, before=State.DRAFT, files=files)
     except IntegrityError:
         raise ValidationError(
             _("This is already under review in the flow “%(flow)s”.") % {"flow": flow}
@@ -518,10 +529,13 @@ def request_settle(*, request, actor, reason):
     return request
 
 
-def request_resubmit(*, request, actor, comment=""):
+def request_resubmit(*, request, actor, comment="", attachments=(), remove=()):
     """The submitter sends a returned request back, in a new round, to the stage that returned it;
-    the subject's facts are recorded again so its reviewers see what changed."""
-    with transaction.atomic():
+    the subject's facts are recorded again so its reviewers see what changed. The last round's
+    files stay, less ``remove`` (attachments or their ids); ``attachments`` (uploaded files) are
+    added, each replacing a file of the same name (``approvals.attachments``)."""
+    checked = checked_uploads(attachments)
+    with files_removed_on_error() as stored, transaction.atomic():
         request = _locked(request, states=(State.RETURNED,), check_position=False)
         if actor.pk != request.submitter_id:
             raise ValidationError(_("Only the submitter resubmits a returned request."))
@@ -536,7 +550,10 @@ def request_resubmit(*, request, actor, comment=""):
             request, actor=actor, action=Step.Action.RESUBMIT, stage=returned_at, opinion=comment, facts=facts
         )
         _enter(request, from_order=returned_at.order, facts=facts, actor=actor)
-        _save(request, actor=actor, step=step, before=State.RETURNED)
+        files = attachments_store(
+            request=request, step=step, actor=actor, checked=checked, remove=remove, stored=stored
+        )
+        _save(request, actor=actor, step=step, before=State.RETURNED, files=files)
     return request
 
 
