@@ -3,8 +3,8 @@
 - 福禄小区 (车站街道): declared by the street clerk, through the declaration; in the joint review
   the city bureau and the development and reform commission have approved, the finance bureau and
   two more have not (a 会签 half done: reviewer_finance's inbox).
-- 人民西路片区 (公园街道): in the joint review the finance bureau returned it; the clerk added an item
-  and named the contractor and resubmitted (round 2: every department reviews again, and sees what
+- 人民西路片区 (公园街道): in the joint review the finance bureau returned it; the clerk added the
+  lift and named the contractor and resubmitted (round 2: every department reviews again, and sees what
   changed).
 - 东二路小区 (车站街道): declared three weeks ago, still at the district bureau: overdue.
 - 嘉和小区 (车站街道): built after an approval recorded by hand; its construction completed, the
@@ -28,6 +28,7 @@ from projects.lifecycle.flows import requests_of
 from projects.lifecycle.services import project_create, project_transition, project_update
 from projects.models import Compound, Project
 
+from .attribution import recorded_as
 from .records import seed_items, tick_prerequisites
 
 DAY = datetime.timedelta(days=1)
@@ -56,15 +57,13 @@ def seed_approvals(city):
     returned = _through_declaration(renmin, users)
     _approve(returned, users["city_admin"], "同意。")
     request_return(
-        request=returned, actor=users["reviewer_finance"], reason="施工单位未明确，改造内容缺少雨污分流，请补充后重新提交。",
+        request=returned, actor=users["reviewer_finance"], reason="施工单位未明确；居民已表决同意加装电梯，改造内容尚未列入，请补充后重新提交。",
         **_seen(returned),
     )  # fmt: skip
     project_update(actor=users["street_clerk_b"], instance=renmin, contractor="淄博市政建设集团有限公司")
-    seed_items(
-        admin, Project.objects.get(pk=renmin.pk), index=5
-    )  # two more items, rain/sewage separation among them
+    seed_items(admin, Project.objects.get(pk=renmin.pk), index=3)  # a seventh item: a lift
     request_resubmit(
-        request=returned, actor=users["street_clerk_b"], comment="已明确施工单位，补充雨污分流等改造内容。"
+        request=returned, actor=users["street_clerk_b"], comment="已明确施工单位，改造内容补充加装电梯。"
     )
 
     late = _declared(
@@ -128,9 +127,9 @@ def _prepared(city, admin, clerk, street_name, name, *, index, days_ago):
 def _declared(city, admin, clerk, street_name, name, *, index, days_ago=9):
     """A new project declared by its street's clerk ``days_ago``: its declaration starts."""
     project = _prepared(city, admin, clerk, street_name, name, index=index, days_ago=days_ago)
-    return project_transition(
-        actor=clerk, project=project, action="declare", declared_on=timezone.localdate() - days_ago * DAY
-    )
+    day = timezone.localdate() - days_ago * DAY
+    with recorded_as(clerk, day, hour=9):
+        return project_transition(actor=clerk, project=project, action="declare", declared_on=day)
 
 
 def _through_declaration(project, users):
@@ -162,10 +161,12 @@ def _spread(project, *, days_ago):
     time, rather than all at the minute of seeding; deadlines are counted from the day each request
     reached its current stage (so one declared three weeks ago is overdue)."""
     steps = list(Step.objects.filter(request__in=requests_of(project)).order_by("id"))
-    start = timezone.now() - days_ago * DAY
-    gap = (timezone.now() - start) / (len(steps) + 1)
+    first = timezone.localdate() - days_ago * DAY
     for number, step in enumerate(steps):
-        Step.objects.filter(pk=step.pk).update(at=start + number * gap)
+        # A desk a working morning or afternoon, from the day it was declared.
+        day = first + (number * days_ago // (len(steps) + 1)) * DAY
+        moment = datetime.datetime.combine(day, datetime.time(9 + (number % 3) * 2, 10 + number * 7 % 50))
+        Step.objects.filter(pk=step.pk).update(at=timezone.make_aware(moment))
     for request in requests_of(project):
         at = list(request.steps.order_by("at", "id").values_list("at", flat=True))
         reached = at[-1] if request.state == ApprovalRequest.State.PENDING else None
