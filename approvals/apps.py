@@ -24,7 +24,15 @@ class ApprovalsConfig(AppConfig):
                 order=5,
                 icon="bi-inbox",
                 badge=inbox_count,
-            )
+            ),
+            # The flow editor, beside the regions and organisations: for those who may edit flows.
+            MenuItem(
+                _("Approval flows"),
+                "approvals:flow_list",
+                model="approvals.Flow",
+                order=82,
+                icon="bi-diagram-2",
+            ),
         )
 
 

@@ -61,6 +61,9 @@ class Flow(BaseModel):
         """The newest published version: the one a new request starts with."""
         return self.versions.filter(published_at__isnull=False).order_by("-number").first()
 
+    def get_absolute_url(self):
+        return reverse("approvals:flow_detail", args=[self.pk])
+
 
 class FlowVersion(BaseModel):
     """One version of a flow's stages; frozen once published, so a running request keeps its stages."""
@@ -87,6 +90,13 @@ class FlowVersion(BaseModel):
 
     def is_published(self):
         return self.published_at is not None
+
+    def can_be_edited(self):
+        """Only a draft changes: a published version is what running requests go by."""
+        return not self.is_published()
+
+    def get_absolute_url(self):
+        return f"{reverse('approvals:flow_detail', args=[self.flow_id])}?version={self.number}"
 
 
 class Record(models.TextChoices):
@@ -162,6 +172,12 @@ class Stage(BaseModel):
     def clean(self):
         if self.condition:
             check_condition(self.condition, field="condition")
+
+    def can_be_edited(self):
+        return self.version.can_be_edited()
+
+    def get_absolute_url(self):
+        return f"{self.version.get_absolute_url()}#stage-{self.pk}"
 
 
 class StageActor(BaseModel):
@@ -517,6 +533,15 @@ class Delegation(BaseModel):
 
     def __str__(self):
         return f"{self.delegator} → {self.delegate}"
+
+    def get_absolute_url(self):
+        return reverse("approvals:delegation_list")
+
+    def standing(self, today):
+        """``ahead`` (not begun), ``current`` or ``over`` on ``today``."""
+        if today < self.starts_on:
+            return "ahead"
+        return "current" if today <= self.ends_on else "over"
 
     def clean(self):
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:

@@ -7,10 +7,13 @@ import copy
 from typing import NamedTuple
 
 from django.contrib.auth.models import Group
-from django.db.models import BooleanField, Case, Exists, OuterRef, Q, Value, When
+from django.db.models import BooleanField, Case, Count, Exists, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from .models import ApprovalRequest, Assignment, Delegation, RequestAttachment, Step
+from org.models import User
+
+from .models import ApprovalRequest, Assignment, Delegation, Flow, FlowVersion, RequestAttachment, Stage, Step
 
 
 def _open_turn(user):
@@ -184,6 +187,97 @@ def recorded(request, what):
         .first()
     )
     return step.record if step is not None else ""
+
+
+# --- Flows and delegations ---------------------------------------------------------------------
+
+
+def _running(user):
+    """The user's open requests (draft, pending, returned): a running one keeps its version."""
+    return ApprovalRequest.objects.restrict(user).filter(state__in=ApprovalRequest.OPEN_STATES)
+
+
+def flows_for(user):
+    """The flows the user may see, each with its published version's number and stage count,
+    whether a draft waits, and how many requests run: one query, however many flows."""
+    published = FlowVersion.objects.filter(flow=OuterRef("pk"), published_at__isnull=False).order_by(
+        "-number"
+    )
+    return (
+        Flow.objects.restrict(user)
+        .select_related("city")
+        # In the order a project meets them: declaration, approval, acceptance, disbursement.
+        .order_by(
+            "city__path",
+            Case(
+                *[When(code=code, then=Value(i)) for i, code in enumerate(Flow.Code.values)],
+                default=Value(99),
+            ),
+        )
+        .annotate(published_id=Subquery(published.values("pk")[:1]))
+        .annotate(
+            published_number=Subquery(published.values("number")[:1]),
+            published_stages=Coalesce(
+                Subquery(
+                    Stage.objects.filter(version=OuterRef("published_id"))
+                    .order_by()
+                    .values("version")
+                    .annotate(n=Count("pk"))
+                    .values("n")
+                ),
+                0,
+            ),
+            draft_number=Subquery(
+                FlowVersion.objects.filter(flow=OuterRef("pk"), published_at__isnull=True)
+                .order_by("-number")
+                .values("number")[:1]
+            ),
+            running=Coalesce(
+                Subquery(
+                    _running(user)
+                    .filter(flow=OuterRef("pk"))
+                    .order_by()
+                    .values("flow")
+                    .annotate(n=Count("pk"))
+                    .values("n")
+                ),
+                0,
+            ),
+        )
+    )
+
+
+def running_by_version(user, flow):
+    """{version number: open requests going by it} of ``flow``, as far as the user sees them."""
+    return dict(
+        _running(user)
+        .filter(flow=flow)
+        .order_by()
+        .values_list("flow_version__number")
+        .annotate(n=Count("pk"))
+    )
+
+
+def version_stages(version):
+    """The stages of ``version`` in order, with who acts at each."""
+    return version.stages.order_by("order").prefetch_related("actors__organisation")
+
+
+def colleagues_of(user):
+    """Whom ``user`` may delegate to: the other active users of their own organisation."""
+    if user.organisation_id is None:
+        return User.objects.none()
+    return (
+        User.objects.filter(organisation_id=user.organisation_id, is_active=True)
+        .exclude(pk=user.pk)
+        .order_by("last_name", "first_name", "username")
+    )
+
+
+def delegations_of(user):
+    """(given, received): the user's delegations to colleagues and theirs to the user, newest first."""
+    mine = Delegation.objects.restrict(user).select_related("delegator", "delegate")
+    return mine.filter(delegator=user), mine.filter(delegate=user)
 
 
 # --- Attachments ---------------------------------------------------------------------------------

@@ -5,6 +5,8 @@ where the reviewer saw it (``expected_stage``, ``expected_round``): two reviewer
 double click, give exactly one step and one transition; the other is told what happened meanwhile.
 """
 
+from datetime import timedelta
+
 from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -13,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.models import UserObjectPermission
 
-from core.audit import audit_record
+from core.audit import audit_record, changes_between, model_snapshot
 from core.models import AuditEntry
 from core.scoping import ancestor_paths
 from org.models import Organisation, Region, User
@@ -135,6 +137,136 @@ def flowversion_publish(*, actor, version):
         version.save(update_fields=["published_at", "updated_at"])
         audit_record(actor=actor, action=AuditEntry.Action.TRANSITION, obj=version, summary=_("Published"))
     return version
+
+
+def _draft_locked(version):
+    """``version`` read again under lock; refused once published: running requests go by it."""
+    version = FlowVersion.objects.select_for_update().select_related("flow").get(pk=version.pk)
+    if version.is_published():
+        raise ValidationError(_("%(version)s is published and no longer changes.") % {"version": version})
+    return version
+
+
+def _stage_snapshot(stage):
+    return {
+        **model_snapshot(stage, STAGE_FIELDS),
+        "actors": "、".join(str(a) for a in stage.actors.select_related("organisation")),
+    }
+
+
+STAGE_FIELDS = ("name", "mode", "role", "condition", "deadline_days", "record", "submitter_passes")
+
+
+def stage_update(
+    *,
+    actor,
+    instance,
+    name,
+    actors,
+    mode=Stage.Mode.SINGLE,
+    role="",
+    condition="",
+    deadline_days=5,
+    record="",
+    submitter_passes=False,
+):
+    """Change a stage of a draft version, who acts at it included (``actors`` as for stage_add)."""
+    with transaction.atomic():
+        version = _draft_locked(instance.version)
+        stage = version.stages.get(pk=instance.pk)
+        before = _stage_snapshot(stage)
+        stage.name, stage.mode, stage.role, stage.condition = name, mode, role, condition
+        stage.deadline_days, stage.record, stage.submitter_passes = deadline_days, record, submitter_passes
+        stage.full_clean()
+        stage.save()
+        stage.actors.all().delete()
+        for who in actors:
+            row = (
+                StageActor(stage=stage, organisation=who)
+                if isinstance(who, Organisation)
+                else StageActor(stage=stage, kind=who)
+            )
+            row.full_clean()
+            row.save()
+        audit_record(
+            actor=actor,
+            action=AuditEntry.Action.UPDATE,
+            obj=version,
+            summary=_("Stage changed: %(name)s") % {"name": stage.name},
+            changes=changes_between(before, _stage_snapshot(stage)),
+        )
+    return stage
+
+
+def stage_delete(*, actor, instance):
+    """Remove a stage from a draft version; the stages after it move up one place."""
+    with transaction.atomic():
+        version = _draft_locked(instance.version)
+        stage = version.stages.get(pk=instance.pk)
+        snapshot = _stage_snapshot(stage)
+        order = stage.order
+        stage.delete()
+        # One by one, from the front: (version, order) stays unique after every row.
+        for later in version.stages.filter(order__gt=order).order_by("order"):
+            later.order -= 1
+            later.save(update_fields=["order", "updated_at"])
+        audit_record(
+            actor=actor,
+            action=AuditEntry.Action.UPDATE,
+            obj=version,
+            summary=_("Stage deleted: %(name)s") % {"name": snapshot["name"]},
+            changes=snapshot,
+        )
+
+
+def stage_move(*, actor, stage, direction):
+    """Swap a stage of a draft version with the one before it (``up``) or after it (``down``)."""
+    if direction not in ("up", "down"):
+        raise ValidationError(_("Move a stage up or down."))
+    with transaction.atomic():
+        version = _draft_locked(stage.version)
+        stages = list(version.stages.order_by("order"))
+        index = next((i for i, s in enumerate(stages) if s.pk == stage.pk), None)
+        if index is None:
+            raise Stage.DoesNotExist
+        other = index - 1 if direction == "up" else index + 1
+        if not 0 <= other < len(stages):
+            message = (
+                _("“%(stage)s” is already the first stage.")
+                if direction == "up"
+                else _("“%(stage)s” is already the last stage.")
+            )
+            raise ValidationError(message % {"stage": stages[index]})
+        moved, neighbour = stages[index], stages[other]
+        orders = (moved.order, neighbour.order)
+        # Through a free place (0): (version, order) is unique at every moment.
+        for row, order in ((moved, 0), (neighbour, orders[0]), (moved, orders[1])):
+            row.order = order
+            row.save(update_fields=["order", "updated_at"])
+        audit_record(
+            actor=actor,
+            action=AuditEntry.Action.UPDATE,
+            obj=version,
+            summary=_("Stage moved: %(name)s, now number %(order)s")
+            % {"name": moved.name, "order": moved.order},
+        )
+    return moved
+
+
+def flowversion_discard(*, actor, version):
+    """Throw a draft version away, its stages with it; the published versions stay as they are."""
+    with transaction.atomic():
+        version = _draft_locked(version)
+        audit_record(
+            actor=actor,
+            action=AuditEntry.Action.DELETE,
+            obj=version,
+            summary=_("Draft discarded"),
+            changes={"stages": [_stage_snapshot(s) for s in version.stages.order_by("order")]},
+        )
+        flow = version.flow
+        version.delete()
+    return flow
 
 
 # --- Who acts --------------------------------------------------------------------------------------
@@ -570,4 +702,43 @@ def delegation_create(*, actor, delegate, starts_on, ends_on, reason=""):
         delegation.full_clean()
         delegation.save()
         audit_record(actor=actor, action=AuditEntry.Action.CREATE, obj=delegation, summary=str(delegation))
+    return delegation
+
+
+def delegation_end(*, actor, delegation):
+    """The delegating user ends a delegation before its last day: from today on the delegate no
+    longer acts for them. One that began before today now ends yesterday (and stays on record); one
+    that begins today or later is withdrawn altogether."""
+    with transaction.atomic():
+        delegation = (
+            Delegation.objects.select_for_update()
+            .select_related("delegator", "delegate")
+            .get(pk=delegation.pk)
+        )
+        if actor.pk != delegation.delegator_id:
+            raise ValidationError(_("Only the delegating user ends a delegation."))
+        today = timezone.localdate()
+        if delegation.ends_on < today:
+            raise ValidationError(_("This delegation has already ended."))
+        if delegation.starts_on >= today:
+            audit_record(
+                actor=actor,
+                action=AuditEntry.Action.DELETE,
+                obj=delegation,
+                summary=_("Delegation withdrawn"),
+                changes=model_snapshot(delegation),
+            )
+            delegation.delete()
+            return None
+        before = delegation.ends_on
+        delegation.ends_on = today - timedelta(days=1)
+        delegation.full_clean()
+        delegation.save(update_fields=["ends_on", "updated_at"])
+        audit_record(
+            actor=actor,
+            action=AuditEntry.Action.UPDATE,
+            obj=delegation,
+            summary=_("Delegation ended early"),
+            changes={"ends_on": [str(before), str(delegation.ends_on)]},
+        )
     return delegation

@@ -426,6 +426,7 @@ def _url_names(*methods):
 
 def _post_only_forms():
     """The form each POST-only view reads (a view with a page shows its form in the context)."""
+    from approvals.flow_forms import StageMoveForm
     from approvals.forms import ApproveForm, RejectForm, ResubmitForm, ReturnForm, WithdrawForm
     from projects.archive.forms import AttachmentForm, PrerequisiteForm
     from projects.lifecycle.forms import transition_form
@@ -445,6 +446,7 @@ def _post_only_forms():
         "approvals:request_reject": lambda obj: RejectForm(),
         "approvals:request_withdraw": lambda obj: WithdrawForm(),
         "approvals:request_resubmit": lambda obj: ResubmitForm(),
+        "approvals:stage_move": lambda obj: StageMoveForm(),
         "set_language": lambda obj: fields(
             language=forms.ChoiceField(choices=[("zh-hans", "zh-hans")]), next=forms.CharField()
         ),
@@ -455,6 +457,8 @@ def _post_only_forms():
 FORMLESS_POSTS = {
     "logout", "core:selfcheck_start", "core:importbatch_commit", "core:importbatch_retry",
     "projects:prerequisite_clear", "projects:attachment_delete",
+    "approvals:flowversion_create", "approvals:flowversion_publish", "approvals:flowversion_discard",
+    "approvals:stage_delete", "approvals:delegation_end",
 }  # fmt: skip
 
 

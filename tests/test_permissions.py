@@ -11,6 +11,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from core.models import Job
 from projects.models import Building
+from tests.approvals.editor_factories import delegation_by, draft_in, draft_stage_in, flow_in
 from tests.approvals.factories import pending_request_in, request_attachment_on
 from tests.factories import (
     PERSONAS,
@@ -27,6 +28,8 @@ from tests.factories import (
 ALL_OK = (302, 200, 200, 200, 200, 200, 200, 200, 200)
 STAFF_ONLY_ADMIN = (302, 302, 302, 302, 302, 302, 302, 302, 200)
 RUNS_PROJECT_POST = (302, 302, 404, 302, 302, 403, 403, 403, 403)
+FLOW_EDITORS = (302, 403, 403, 403, 200, 403, 403, 403, 200)
+FLOW_EDITS = (302, 403, 403, 403, 302, 403, 403, 403, 302)
 
 # (url name, object, method): statuses in PERSONAS order
 TABLE = {
@@ -163,6 +166,24 @@ TABLE = {
     ("approvals:request_reject", "approval_a", "post"): (302, 200, 404, 302, 302, 302, 302, 302, 302),
     ("approvals:request_withdraw", "approval_a", "post"): (302, 302, 404, 302, 302, 302, 302, 302, 302),
     ("approvals:request_resubmit", "approval_a", "post"): (302, 302, 404, 302, 302, 302, 302, 302, 302),
+    # The flow editor: the city bureau's staff and the system administrator (both of the city). An
+    # edit goes back to the flow's page with what happened (302); an empty stage form is shown again.
+    ("approvals:flow_list", None, "get"): FLOW_EDITORS,
+    ("approvals:flow_detail", "flow", "get"): FLOW_EDITORS,
+    ("approvals:flowversion_create", "flow", "post"): FLOW_EDITS,
+    ("approvals:flowversion_publish", "draft", "post"): FLOW_EDITS,
+    ("approvals:flowversion_discard", "draft", "post"): FLOW_EDITS,
+    ("approvals:stage_add", "draft", "get"): FLOW_EDITORS,
+    ("approvals:stage_add", "draft", "post"): FLOW_EDITORS,
+    ("approvals:stage_edit", "draft_stage", "get"): FLOW_EDITORS,
+    ("approvals:stage_edit", "draft_stage", "post"): FLOW_EDITORS,
+    ("approvals:stage_delete", "draft_stage", "post"): FLOW_EDITS,
+    ("approvals:stage_move", "draft_stage", "post"): FLOW_EDITS,
+    # Delegations: everyone with an organisation delegates (an empty form is shown again); only the
+    # delegating user (clerk A here) ends theirs, for anyone else it does not exist.
+    ("approvals:delegation_list", None, "get"): ALL_OK,
+    ("approvals:delegation_list", None, "post"): ALL_OK,
+    ("approvals:delegation_end", "delegation_a", "post"): (302, 302, 404, 404, 404, 404, 404, 404, 404),
     # A request's files and its printable 审批表: whoever reads the request; nobody else learns of them.
     ("approvals:requestattachment_download", "file_a", "get"): (302, 200, 404, 200, 200, 200, 200, 200, 200),
     ("approvals:request_form_pdf", "approval_a", "get"): (302, 200, 404, 200, 200, 200, 200, 200, 200),
@@ -207,6 +228,10 @@ def _objects(world):
         "new_community_a": new_community,
         "office_a": lambda: Organisation.objects.get(region=world.street_a),
         "approval_a": lambda: pending_request_in(world.street_a, world["district"]),
+        "flow": lambda: flow_in(world.city),
+        "draft": lambda: draft_in(world.city),
+        "draft_stage": lambda: draft_stage_in(world.city),
+        "delegation_a": lambda: delegation_by(world["clerk_a"]),
         "file_a": lambda: request_attachment_on(pending_request_in(world.street_a, world["district"])),
         "job_a": lambda: Job.objects.create(
             kind="selfcheck", created_by=world["clerk_a"], status=Job.Status.SUCCEEDED
