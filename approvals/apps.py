@@ -10,10 +10,12 @@ class ApprovalsConfig(AppConfig):
         from core.navigation import MenuItem, register_menu
         from org.cities import register_city_listener
 
-        from . import roles
+        from . import notifications, roles
         from .selectors import inbox_count
 
         roles.register()
+        # Who is told what once a step of a request is committed (bell, e-mail).
+        notifications.connect()
         register_city_listener(_seed_flows)
         # 待办 with what waits for the user: one query, and only for users who may read requests.
         register_menu(

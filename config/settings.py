@@ -168,6 +168,21 @@ CELERY_BEAT_SCHEDULE = {
         "task": "core.tasks.sweep_submission_tokens",
         "schedule": crontab(hour=3, minute=45),
     },
+    # Notification e-mails the broker never got (it was down when they were written).
+    "send-pending-notification-emails": {
+        "task": "core.tasks.send_pending_notification_emails",
+        "schedule": 300.0,
+    },
+    # Notifications older than NOTIFICATIONS_KEEP_DAYS.
+    "sweep-notifications": {
+        "task": "core.tasks.sweep_notifications",
+        "schedule": crontab(hour=4, minute=5),
+    },
+    # Each organisation's reviewers are told, once a day, what waits for them past its deadline.
+    "approvals-overdue-digest": {
+        "task": "approvals.tasks.overdue_digest",
+        "schedule": crontab(hour=8, minute=0),
+    },
 }
 
 # --- Authentication and permissions -----------------------------------------------------------
@@ -305,6 +320,13 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="portal@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Notifications ----------------------------------------------------------------------------
+# Notifications are also e-mailed (through EMAIL_URL) to users who have an address.
+NOTIFICATIONS_EMAIL = env.bool("NOTIFICATIONS_EMAIL", default=True)
+NOTIFICATIONS_KEEP_DAYS = env.int("NOTIFICATIONS_KEEP_DAYS", default=180)
+# The portal's address as users reach it, for the links in e-mails ("" in production: set it).
+PORTAL_URL = env.str("PORTAL_URL", default="" if PRODUCTION else "http://127.0.0.1:8000")
 
 # --- PDF rendering ----------------------------------------------------------------------------
 PDF_TIMEOUT_SECONDS = env.int("PDF_TIMEOUT_SECONDS", default=60)

@@ -250,3 +250,62 @@ class SubmissionToken(models.Model):
 
     def get_absolute_url(self):
         return self.redirect_to or "/"
+
+
+class Notification(models.Model):
+    """Something the portal tells one user: a sentence and where to look. Only its recipient reads it."""
+
+    class Email(models.TextChoices):
+        NONE = "", _("not sent by e-mail")
+        PENDING = "pending", _("e-mail waiting to be sent")
+        SENT = "sent", _("sent by e-mail")
+        FAILED = "failed", _("e-mail could not be sent")
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    text = models.TextField(_("text"))
+    url = models.CharField(_("link"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    # What the notification is about, for something told once per recipient (a day's digest): the
+    # database keeps a second one with the same key from being written, even by two runs at once.
+    key = models.CharField(_("key"), max_length=100, blank=True)
+    email = models.CharField(_("e-mail"), max_length=8, choices=Email.choices, blank=True, default="")
+    emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+
+    objects = RestrictedManager()
+    scope = OwnerScope("recipient")
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"], name="notification_unread"),
+            models.Index(fields=["email", "created_at"], name="notification_email_queue"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "key"],
+                condition=~models.Q(key=""),
+                name="notification_key_once_per_user",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(email__in=["", "pending", "sent", "failed"]),
+                name="notification_email_known",
+            ),
+        ]
+
+    def __str__(self):
+        return self.text.split("\n", 1)[0][:80]
+
+    def get_absolute_url(self):
+        return reverse("core:notification_open", args=[self.pk])
+
+    @property
+    def is_read(self):
+        return self.read_at is not None

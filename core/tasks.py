@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from . import jobs, submissions
+from . import jobs, notifications, submissions
 
 
 @shared_task(name="core.tasks.run_job")
@@ -18,3 +18,18 @@ def dispatch_pending_jobs():
 @shared_task(name="core.tasks.sweep_submission_tokens")
 def sweep_submission_tokens():
     return submissions.submission_tokens_sweep()
+
+
+@shared_task(name="core.tasks.send_notification_emails")
+def send_notification_emails(notification_ids, subject=None):
+    return notifications.notification_emails_send(ids=notification_ids, subject=subject)
+
+
+@shared_task(name="core.tasks.send_pending_notification_emails")
+def send_pending_notification_emails():
+    return notifications.notification_emails_send_pending()
+
+
+@shared_task(name="core.tasks.sweep_notifications")
+def sweep_notifications():
+    return notifications.notifications_sweep()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import import_views, views
+from . import import_views, notification_views, views
 
 app_name = "core"
 
@@ -8,6 +8,15 @@ urlpatterns = [
     path("audit/", views.AuditEntryListView.as_view(), name="auditentry_list"),
     path("jobs/<int:pk>/", views.JobDetailView.as_view(), name="job_detail"),
     path("jobs/<int:pk>/progress/", views.JobProgressView.as_view(), name="job_progress"),
+    path("notifications/", notification_views.NotificationListView.as_view(), name="notification_list"),
+    path(
+        "notifications/<int:pk>/", notification_views.NotificationOpenView.as_view(), name="notification_open"
+    ),
+    path(
+        "notifications/read/",
+        notification_views.NotificationReadAllView.as_view(),
+        name="notification_read_all",
+    ),
     path("system/", views.SystemStatusView.as_view(), name="system_status"),
     path("system/selfcheck/", views.SelfCheckStartView.as_view(), name="selfcheck_start"),
     path("imports/<slug:kind>/new/", import_views.ImportStartView.as_view(), name="import_start"),

@@ -59,8 +59,12 @@ def role_permissions(role):
 
 # --- org's and core's own permissions ------------------------------------------------------------
 
-# Jobs and imports are their owner's own (OwnerScope); the permission only opens the pages.
-READ_ORG = ("org.view_region", "org.view_organisation", "core.view_job", "core.view_importbatch")
+# Jobs, imports and notifications are their owner's own (OwnerScope); the permission only opens
+# the pages.
+READ_ORG = (
+    "org.view_region", "org.view_organisation", "core.view_job", "core.view_importbatch",
+    "core.view_notification",
+)  # fmt: skip
 KEEP_REGIONS = ("org.add_region", "org.change_region", "org.delete_region")
 POLICY_ADMIN = ("org.view_citypolicy", "org.add_citypolicy", "org.change_citypolicy", "org.delete_citypolicy")
 

@@ -458,7 +458,7 @@ FORMLESS_POSTS = {
     "logout", "core:selfcheck_start", "core:importbatch_commit", "core:importbatch_retry",
     "projects:prerequisite_clear", "projects:attachment_delete",
     "approvals:flowversion_create", "approvals:flowversion_publish", "approvals:flowversion_discard",
-    "approvals:stage_delete", "approvals:delegation_end",
+    "approvals:stage_delete", "approvals:delegation_end", "core:notification_read_all",
 }  # fmt: skip
 
 

@@ -9,7 +9,7 @@ Objects are those of street A (车站街道): in scope for clerk A, out of scope
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from core.models import Job
+from core.models import Job, Notification
 from projects.models import Building
 from tests.approvals.editor_factories import delegation_by, draft_in, draft_stage_in, flow_in
 from tests.approvals.factories import pending_request_in, request_attachment_on
@@ -59,6 +59,10 @@ TABLE = {
     # A job is its creator's own: everybody else gets 404, administrators included.
     ("core:job_detail", "job_a", "get"): (302, 200, 404, 404, 404, 404, 404, 404, 404),
     ("core:job_progress", "job_a", "get"): (302, 200, 404, 404, 404, 404, 404, 404, 404),
+    # Notifications are their recipient's own: every role has the page, opening another's is 404.
+    ("core:notification_list", None, "get"): ALL_OK,
+    ("core:notification_open", "notification_a", "get"): (302, 302, 404, 404, 404, 404, 404, 404, 404),
+    ("core:notification_read_all", None, "post"): (302,) * 9,
     ("core:system_status", None, "get"): (302, 403, 403, 403, 403, 403, 403, 403, 200),
     ("core:selfcheck_start", None, "post"): (302, 403, 403, 403, 403, 403, 403, 403, 302),
     ("core:selfcheck_start", None, "get"): (302, 403, 403, 403, 403, 403, 403, 403, 405),
@@ -233,6 +237,9 @@ def _objects(world):
         "draft_stage": lambda: draft_stage_in(world.city),
         "delegation_a": lambda: delegation_by(world["clerk_a"]),
         "file_a": lambda: request_attachment_on(pending_request_in(world.street_a, world["district"])),
+        "notification_a": lambda: Notification.objects.create(
+            recipient=world["clerk_a"], text="待您审批", url="/approvals/"
+        ),
         "job_a": lambda: Job.objects.create(
             kind="selfcheck", created_by=world["clerk_a"], status=Job.Status.SUCCEEDED
         ),
