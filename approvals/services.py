@@ -516,6 +516,9 @@ def request_submit(*, subject, flow_code, actor, comment="", attachments=()):
     if actor.organisation_id is None:
         raise ValidationError(_("Only a user of an organisation submits a request."))
     region_path = registration.region_path(subject)
+    if not Region.objects.restrict(actor).filter(path=region_path).exists():
+        # What lies outside the user's area is not theirs to send (the pages would not show it).
+        raise ValidationError(_("This lies outside your area: you cannot submit it."))
     codes = [code for code in region_path.split("/") if code]
     city = Region.objects.filter(path="".join(f"{c}/" for c in codes[:2]), level=Region.Level.CITY).first()
     flow = Flow.objects.filter(city=city, code=flow_code).first() if city else None

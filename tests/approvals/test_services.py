@@ -418,3 +418,15 @@ def test_registering_a_subject_twice_or_for_an_unknown_flow_fails_at_once(subjec
         registry.register_subject(Region, flows=["disbursement"], **arguments)
     with pytest.raises(ImproperlyConfigured, match="no approval flow demolition"):
         registry.register_subject(Organisation, flows=["demolition"], **arguments)
+
+
+def test_nobody_submits_what_lies_outside_their_area(world, flow):
+    message = refusal_on_submit(world.community_b, world["clerk_a"])
+    assert message == "This lies outside your area: you cannot submit it."
+    assert not ApprovalRequest.objects.exists()
+
+
+def refusal_on_submit(subject, actor):
+    with translation.override("en"), pytest.raises(ValidationError) as error:
+        submit(subject, actor)
+    return " ".join(error.value.messages)
