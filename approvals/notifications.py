@@ -87,8 +87,8 @@ def _names(request, stage=None):
     }
 
 
-def _due(request):
-    return request.due_on.strftime("%Y-%m-%d") if request.due_on else "—"
+def _due(due_on):
+    return due_on.strftime("%Y-%m-%d") if due_on else "—"
 
 
 def request_changed_notify(sender, *, request, step, **kwargs):
@@ -157,7 +157,10 @@ def _was_pending(request, step):
 
 
 def _tell_deciders(request, step, url):
-    names = {**_names(request), "due": _due(request), "round": request.round}
+    # The deadline as stored now: whoever writes the step may still set it before the commit
+    # (the demo dates its requests back), and deciders() reads the assignments as stored too.
+    due_on = ApprovalRequest.objects.filter(pk=request.pk).values_list("due_on", flat=True).first()
+    names = {**_names(request), "due": _due(due_on), "round": request.round}
     if step.action == Step.Action.RESUBMIT:
         text = _(
             "Resubmitted for your decision (round %(round)s): %(label)s “%(subject)s”, %(flow)s, stage "
@@ -223,7 +226,7 @@ def _digest_text(title, requests):
     for request in requests[:DIGEST_LINES]:
         lines.append(
             _("· %(label)s “%(subject)s”, %(flow)s, stage “%(stage)s”, due %(due)s")
-            % {**_names(request), "due": _due(request)}
+            % {**_names(request), "due": _due(request.due_on)}
         )
     if len(requests) > DIGEST_LINES:
         lines.append(_("… and %(count)s more in the inbox") % {"count": len(requests) - DIGEST_LINES})

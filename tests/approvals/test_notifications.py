@@ -91,6 +91,15 @@ def test_submitting_tells_the_street_clerks_who_decide_it(world, flow, people, c
     assert Notification.objects.get(recipient=people["clerk_a"]).url == f"/approvals/{request.pk}/"
 
 
+def test_the_deadline_told_is_the_one_stored_when_the_step_commits(
+    world, flow, people, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        request = submit(world.community_a, people["district"])
+        ApprovalRequest.objects.filter(pk=request.pk).update(due_on=datetime.date(2026, 3, 2))
+    assert told()["clerk_a"][0].endswith("办理期限 2026-03-02。")
+
+
 def test_who_is_told_is_whose_inbox_holds_it(world, flow, people, committed):
     """deciders() is the inbox's rule seen from the request: checked at every stage of a run."""
     delegation_create(
