@@ -31,6 +31,7 @@ class ApproveForm(_Seen):
 RECORD_HELP = {
     "document_number": _("As printed on the approval, e.g. 淄建改批〔2026〕12号."),
     "representatives": _("Names of the residents' representatives who took part, separated by 、."),
+    "voucher_number": _("The number of the payment voucher (记账凭证号)."),
 }
 
 

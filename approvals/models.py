@@ -104,6 +104,7 @@ class Record(models.TextChoices):
 
     DOCUMENT_NUMBER = "document_number", _("approval document number")
     REPRESENTATIVES = "representatives", _("residents' representatives present")
+    VOUCHER_NUMBER = "voucher_number", _("payment voucher number")
 
 
 class Stage(BaseModel):
@@ -131,7 +132,9 @@ class Stage(BaseModel):
         _("condition"),
         max_length=200,
         blank=True,
-        help_text=_('The stage applies only when this holds, e.g. amount >= 500000 or kind == "基础类".'),
+        help_text=_(
+            'The stage applies only when this holds, e.g. estimated_wan >= 500 or area_level == "街道".'
+        ),
     )
     deadline_days = models.PositiveSmallIntegerField(_("deadline (working days)"), default=5)
     submitter_passes = models.BooleanField(

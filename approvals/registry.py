@@ -22,6 +22,7 @@ class Outcome:
     APPROVED = "approved"
     REJECTED = "rejected"
     RETURNED = "returned"
+    WITHDRAWN = "withdrawn"  # by its submitter (not when the subject's app settles it)
 
 
 @dataclass(frozen=True)

@@ -51,7 +51,7 @@ CITY_FLOWS = {
         ("市住建局确认", [K.CITY_BUREAU], Stage.Mode.SINGLE, 10, "", "", False),
     ],
     Flow.Code.DISBURSEMENT: [
-        ("财政部门审核", [K.FINANCE], Stage.Mode.SINGLE, 5, "", "", False),
+        ("财政部门审核", [K.FINANCE], Stage.Mode.SINGLE, 5, "", R.VOUCHER_NUMBER, False),
     ],
 }
 

@@ -641,6 +641,7 @@ def request_withdraw(*, request, actor, reason=""):
         request.state = State.WITHDRAWN
         request.current_stage = None
         request.due_on = None
+        _tell_subject(request, Outcome.WITHDRAWN, actor)
         _save(request, actor=actor, step=step, before=State.PENDING)
     return request
 

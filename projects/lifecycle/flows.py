@@ -109,12 +109,16 @@ def project_decided(*, request, subject, outcome, actor):
     flow_step = FLOW_STEPS.get(request.flow.code)
     if flow_step is None or outcome == Outcome.RETURNED:
         return  # a return waits for the submitter; the project page shows the reason
-    if outcome == Outcome.REJECTED:
-        reason = request.steps.filter(action="reject").order_by("-at", "-id").first()
+    if outcome in (Outcome.REJECTED, Outcome.WITHDRAWN):
+        # Refused, or taken back by whoever sent it: the project goes back to where it was sent from.
+        reason = request.steps.filter(action__in=("reject", "withdraw")).order_by("-at", "-id").first()
         project_send_back(
             actor=actor, project=subject, stage=flow_step.rejected_to, request=request,
-            reason=reason.opinion if reason else "",
+            reason=(reason.opinion if reason else "") or str(request.get_state_display()),
+            withdrawn=outcome == Outcome.WITHDRAWN,
         )  # fmt: skip
+        return
+    if outcome != Outcome.APPROVED:
         return
     if flow_step.then:
         request_submit(

@@ -202,7 +202,7 @@ def _carry_out(actor, project, transition, inputs, summary, summary_args, *, che
 
 
 @transaction.atomic
-def project_send_back(*, actor, project, stage, request, reason):
+def project_send_back(*, actor, project, stage, request, reason, withdrawn=False):
     """The approval flow ``request`` rejected the project: it goes back to ``stage`` (its plan
     declaration, its construction), the facts of the steps from there on cleared, the reason in its
     history. The flow authorised ``actor``."""
@@ -225,7 +225,11 @@ def project_send_back(*, actor, project, stage, request, reason):
     project.save()
     audit_record(
         actor=actor, action=AuditEntry.Action.TRANSITION, obj=project, changes=cleared,
-        summary=_("Not approved in “%(flow)s” (%(reason)s): %(source)s → %(target)s")
+        summary=(
+            _("Withdrawn from “%(flow)s” (%(reason)s): %(source)s → %(target)s")
+            if withdrawn
+            else _("Not approved in “%(flow)s” (%(reason)s): %(source)s → %(target)s")
+        )
         % {"flow": request.flow.name, "reason": reason, "source": source, "target": project.get_stage_display()},
     )  # fmt: skip
     return project

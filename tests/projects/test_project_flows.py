@@ -12,7 +12,13 @@ from django.utils import timezone
 from approvals.models import ApprovalRequest, Flow, Step
 from approvals.seeding import seed_city_flows
 from approvals.selectors import waiting_organisations
-from approvals.services import request_approve, request_reject, request_resubmit, request_return
+from approvals.services import (
+    request_approve,
+    request_reject,
+    request_resubmit,
+    request_return,
+    request_withdraw,
+)
 from core.models import AuditEntry
 from org.models import Organisation, Region
 from org.roles import DEPT_REVIEWER
@@ -232,3 +238,12 @@ def test_a_stages_reviewers_may_read_the_project_and_keep_reading_it(world, city
     decide_all(review, reviewers)
     decide_all(review, reviewers, record=DOCUMENT_NUMBER)
     assert Project.objects.restrict(fresh(sysadmin)).filter(pk=project.pk).exists()
+
+
+def test_a_declaration_withdrawn_before_anyone_decided_puts_the_project_back(world, city_flows):
+    project = declared(world)
+    declaration = the_request(project, Flow.Code.PLAN_DECLARATION)
+    request_withdraw(request=declaration, actor=world["clerk_a"], reason="补充材料后再申报")
+    project = fresh(project)
+    assert (project.stage, project.declared_on) == (S.DECLARATION, None)
+    assert "补充材料后再申报" in last_step_of(project).summary
