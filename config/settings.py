@@ -163,6 +163,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "projects.tasks.sweep_orphan_attachments",
         "schedule": crontab(hour=3, minute=15),
     },
+    "sweep-orphan-request-attachments": {
+        "task": "approvals.tasks.sweep_orphan_attachments",
+        "schedule": crontab(hour=3, minute=20),
+    },
     # Forms' one-time submission tokens older than a day.
     "sweep-submission-tokens": {
         "task": "core.tasks.sweep_submission_tokens",

@@ -280,7 +280,8 @@ def test_a_reader_of_the_request_downloads_its_file_and_nobody_else_learns_it_ex
 # --- Files left behind ---------------------------------------------------------------------------
 
 
-def test_the_sweep_deletes_only_old_files_no_attachment_refers_to(world, flow):
+def test_the_sweep_deletes_only_old_files_no_attachment_refers_to(world, flow, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path  # none of the other tests' files
     request = send(world, [pdf("改造方案.pdf")])
     kept = Path(request.attachments.get().file.path)
     folder = kept.parent
@@ -292,4 +293,17 @@ def test_the_sweep_deletes_only_old_files_no_attachment_refers_to(world, flow):
     os.utime(kept, (old, old))
     assert attachments_sweep_orphans() == [f"approvals/{request.pk}/orphan.pdf"]
     assert kept.exists() and fresh_orphan.exists() and not orphan.exists()
-    fresh_orphan.unlink()
+
+
+def test_the_nightly_task_sweeps_them_and_is_scheduled(world, flow, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    from approvals.tasks import sweep_orphan_attachments
+
+    request = send(world, [pdf("改造方案.pdf")])
+    orphan = Path(request.attachments.get().file.path).parent / "orphan.pdf"
+    orphan.write_bytes(PDF)
+    old = (timezone.now() - datetime.timedelta(days=2)).timestamp()
+    os.utime(orphan, (old, old))
+    assert sweep_orphan_attachments() == 1 and not orphan.exists()
+    tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert "approvals.tasks.sweep_orphan_attachments" in tasks
