@@ -1,0 +1,46 @@
+"""The reads of funding: a project's balances per source, its plan and ledger, restricted lists."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Q, Sum
+
+from .models import Disbursement, FundingPlanLine, FundReceipt
+
+ZERO = Decimal("0.00")
+
+
+@dataclass(frozen=True)
+class Balance:
+    """One project's money from one source (or all sources), in yuan."""
+
+    planned: Decimal = ZERO
+    received: Decimal = ZERO
+    released: Decimal = ZERO  # paid out, counter-entries included
+    requested: Decimal = ZERO  # under review: reserved, not yet paid
+
+    @property
+    def committed(self):
+        return self.released + self.requested
+
+    @property
+    def available(self):
+        """What a new request may still take."""
+        return self.received - self.committed
+
+
+def balance_of(project, source=None):
+    """The balance of ``project`` from ``source`` (every source when None): three sums."""
+    where = {"project": project} if source is None else {"project": project, "source": source}
+    planned = FundingPlanLine.objects.filter(**where).aggregate(s=Sum("amount"))["s"] or ZERO
+    received = FundReceipt.objects.filter(**where).aggregate(s=Sum("amount"))["s"] or ZERO
+    paid = Disbursement.objects.filter(**where).aggregate(
+        released=Sum("amount", filter=Q(state=Disbursement.State.RELEASED)),
+        requested=Sum("amount", filter=Q(state=Disbursement.State.REQUESTED)),
+    )
+    return Balance(
+        planned=planned,
+        received=received,
+        released=paid["released"] or ZERO,
+        requested=paid["requested"] or ZERO,
+    )
