@@ -27,6 +27,7 @@ urlpatterns = [
     path("org/", include("org.urls")),
     path("projects/", include("projects.urls")),
     path("approvals/", include("approvals.urls")),
+    path("funding/", include("funding.urls")),
     path("", include("core.urls")),
     path("", include("reports.urls")),
 ]
