@@ -14,6 +14,7 @@ an approval obtained outside the portal: the running requests of that step end, 
 note, and the history says the step was recorded by hand (services.project_transition).
 """
 
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
@@ -159,11 +160,37 @@ def city_has_flow(project, code):
     ).exists()
 
 
+# What the user sent with a step that starts a flow (its note and files), for the step's effect.
+_sent_with_step = ContextVar("sent_with_step", default=None)
+
+
+def starts_flow(project, action):
+    """Whether ``action`` sends ``project`` into one of its city's flows."""
+    return any(
+        flow_step.started_by == action and city_has_flow(project, flow_step.flow)
+        for flow_step in FLOW_STEPS.values()
+    )
+
+
+def take_step(*, actor, project, action, note="", comment="", attachments=(), **inputs):
+    """A step from the project page: recorded by hand where a flow of it runs (``note``), and with
+    the note to the reviewers and the files (``comment``, ``attachments``) where it starts a flow."""
+    token = _sent_with_step.set({"comment": comment, "attachments": attachments})
+    try:
+        return record_by_hand(actor=actor, project=project, action=action, note=note, **inputs)
+    finally:
+        _sent_with_step.reset(token)
+
+
 def _start(code):
     def start_flow(*, actor, project, transition):
         """The step starts the city's flow (a city without one records the next steps by hand)."""
         if city_has_flow(project, code):
-            request_submit(subject=project, flow_code=code, actor=actor, comment=transition.label)
+            sent = _sent_with_step.get() or {}
+            request_submit(
+                subject=project, flow_code=code, actor=actor, comment=sent.get("comment") or transition.label,
+                attachments=sent.get("attachments") or (),
+            )  # fmt: skip
 
     start_flow.__name__ = f"start_{code}"
     return start_flow

@@ -4,6 +4,7 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
+from approvals.forms import MultipleFileField
 from core.forms import ServiceModelForm
 from core.widgets import SearchSelectMultiple
 from projects.models import Compound, Project
@@ -45,10 +46,11 @@ class ProjectForm(ServiceModelForm):
         plan_year.widget.attrs.update(min=FIRST_PLAN_YEAR, max=LAST_PLAN_YEAR)
 
 
-def transition_form(transition, data=None, *, outside_note=False):
+def transition_form(transition, data=None, files=None, *, outside_note=False, starts_flow=False):
     """A small form of the inputs a step records, built from the Project fields it names.
     ``outside_note``: the step is one an approval flow under way would take, recorded by hand (it
-    asks where the approval was obtained)."""
+    asks where the approval was obtained). ``starts_flow``: the step sends the project into an
+    approval flow (it asks for a note to the reviewers and the files that go with it)."""
     fields = {}
     for name in transition.inputs:
         model_field = Project._meta.get_field(name)
@@ -57,6 +59,18 @@ def transition_form(transition, data=None, *, outside_note=False):
         if isinstance(form_field, forms.DateField):
             form_field.widget = forms.DateInput(attrs={"type": "date"})
         fields[name] = form_field
+    if starts_flow:
+        fields["comment"] = forms.CharField(
+            label=_("Note to the reviewers"),
+            required=False,
+            max_length=2000,
+            widget=forms.Textarea(attrs={"rows": 2}),
+        )
+        fields["attachments"] = MultipleFileField(
+            label=_("Files sent with it"),
+            required=False,
+            help_text=_("Several at once: the plan, the budget, the residents' consent ..."),
+        )
     if outside_note:
         fields["outside_note"] = forms.CharField(
             label=_("Obtained outside the portal"),
@@ -65,4 +79,4 @@ def transition_form(transition, data=None, *, outside_note=False):
                 "Where and how, e.g. 市政府常务会议纪要〔2026〕5号. The approval flow under way ends with it."
             ),
         )
-    return type("TransitionForm", (forms.Form,), fields)(data, prefix=transition.action)
+    return type("TransitionForm", (forms.Form,), fields)(data, files, prefix=transition.action)

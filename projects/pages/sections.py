@@ -34,7 +34,9 @@ def project_page(user, project, step_form=None):
     takes_step = bool(step) and user.has_perm(step.permission) and project.is_run_by(user)
     approval = project_approvals(user, project, step)
     if takes_step and step_form is None:
-        step_form = transition_form(step, outside_note=bool(approval["running"]))
+        step_form = transition_form(
+            step, outside_note=bool(approval["running"]), starts_flow=flows.starts_flow(project, step.action)
+        )
     return {
         **approval,
         "field_rows": lifecycle.plan_rows(project) + lifecycle.fact_rows(project),

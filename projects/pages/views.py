@@ -78,11 +78,14 @@ class ProjectTransitionView(ProjectDetailView):
         if not request.user.has_perm(transition.permission) or not project.is_run_by(request.user):
             raise PermissionDenied
         running = flows.open_requests(project, flows.SETTLED_BY.get(action, ())).exists()
-        form = transition_form(transition, request.POST, outside_note=running)
+        form = transition_form(
+            transition, request.POST, request.FILES, outside_note=running,
+            starts_flow=flows.starts_flow(project, action),
+        )  # fmt: skip
         if form.is_valid():
             inputs = dict(form.cleaned_data)
             try:
-                flows.record_by_hand(
+                flows.take_step(
                     actor=request.user,
                     project=project,
                     action=action,

@@ -247,3 +247,27 @@ def test_a_declaration_withdrawn_before_anyone_decided_puts_the_project_back(wor
     project = fresh(project)
     assert (project.stage, project.declared_on) == (S.DECLARATION, None)
     assert "补充材料后再申报" in last_step_of(project).summary
+
+
+def test_the_clerk_declares_from_the_project_page_with_a_note_and_files(world, city_flows, client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.factories import PDF_BYTES
+
+    project = project_in(compound_in(world.community_a), stage=S.DECLARATION)
+    client.force_login(world["clerk_a"])
+    page = client.get(project.get_absolute_url()).content.decode()
+    assert 'enctype="multipart/form-data"' in page and "送审说明" in page
+    response = client.post(
+        reverse("projects:project_transition", args=[project.pk, "declare"]),
+        {
+            "declare-declared_on": timezone.localdate().isoformat(),
+            "declare-comment": "居民同意率96%，方案已公示",
+            "declare-attachments": [SimpleUploadedFile("改造方案.pdf", PDF_BYTES, "application/pdf")],
+        },
+    )
+    assert response.status_code == 302
+    declaration = the_request(project, Flow.Code.PLAN_DECLARATION)
+    submitted = declaration.steps.get(action=Step.Action.SUBMIT)
+    assert submitted.opinion == "居民同意率96%，方案已公示"
+    assert [a.filename for a in declaration.attachments.all()] == ["改造方案.pdf"]
