@@ -7,7 +7,13 @@ class FundingConfig(AppConfig):
     verbose_name = _("Funding")
 
     def ready(self):
+        from projects.pages.links import register_project_link
+
         from . import flows, roles
 
         roles.register()
         flows.register()  # disbursements go through the city's disbursement flow
+        # The project page links to the project's money page (projects.pages.links).
+        register_project_link(
+            _("Funding"), "funding:project_funding", "funding.view_fundreceipt", icon="bi-cash-coin", order=10
+        )

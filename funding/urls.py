@@ -1,5 +1,25 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from .pages import views as pages_views
 
 app_name = "funding"
 
-urlpatterns = []
+urlpatterns = [
+    # A project's money page and its forms.
+    path("projects/<int:pk>/", pages_views.ProjectFundingView.as_view(), name="project_funding"),
+    path("projects/<int:pk>/plan/add/", pages_views.PlanLineAddView.as_view(), name="fundingplanline_add"),
+    path("plan/<int:pk>/edit/", pages_views.PlanLineEditView.as_view(), name="fundingplanline_edit"),
+    path("plan/<int:pk>/delete/", pages_views.PlanLineDeleteView.as_view(), name="fundingplanline_delete"),
+    path("projects/<int:pk>/receipts/add/", pages_views.ReceiptAddView.as_view(), name="fundreceipt_add"),
+    path("receipts/<int:pk>/reverse/", pages_views.ReceiptReverseView.as_view(), name="fundreceipt_reverse"),
+    path(
+        "projects/<int:pk>/disbursements/add/",
+        pages_views.DisbursementAddView.as_view(),
+        name="disbursement_add",
+    ),
+    path(
+        "disbursements/<int:pk>/reverse/",
+        pages_views.DisbursementReverseView.as_view(),
+        name="disbursement_reverse",
+    ),
+]

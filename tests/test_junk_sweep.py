@@ -428,6 +428,7 @@ def _post_only_forms():
     """The form each POST-only view reads (a view with a page shows its form in the context)."""
     from approvals.flow_forms import StageMoveForm
     from approvals.forms import ApproveForm, RejectForm, ResubmitForm, ReturnForm, WithdrawForm
+    from funding.pages import forms as money_forms
     from projects.archive.forms import AttachmentForm, PrerequisiteForm
     from projects.lifecycle.forms import transition_form
     from projects.lifecycle.transitions import transition_for
@@ -447,6 +448,12 @@ def _post_only_forms():
         "approvals:request_withdraw": lambda obj: WithdrawForm(),
         "approvals:request_resubmit": lambda obj: ResubmitForm(),
         "approvals:stage_move": lambda obj: StageMoveForm(),
+        "funding:fundingplanline_add": lambda obj: money_forms.PlanLineForm(),
+        "funding:fundingplanline_edit": lambda obj: money_forms.PlanLineEditForm(),
+        "funding:fundreceipt_add": lambda obj: money_forms.ReceiptForm(),
+        "funding:fundreceipt_reverse": lambda obj: money_forms.ReversalForm(),
+        "funding:disbursement_add": lambda obj: money_forms.DisbursementForm(),
+        "funding:disbursement_reverse": lambda obj: money_forms.ReversalForm(),
         "set_language": lambda obj: fields(
             language=forms.ChoiceField(choices=[("zh-hans", "zh-hans")]), next=forms.CharField()
         ),
@@ -459,6 +466,7 @@ FORMLESS_POSTS = {
     "projects:prerequisite_clear", "projects:attachment_delete",
     "approvals:flowversion_create", "approvals:flowversion_publish", "approvals:flowversion_discard",
     "approvals:stage_delete", "approvals:delegation_end", "core:notification_read_all",
+    "funding:fundingplanline_delete",
 }  # fmt: skip
 
 

@@ -23,6 +23,7 @@ from tests.factories import (
     project_in,
     renovation_item,
 )
+from tests.funding.factories import disbursement_in, plan_line_in, receipt_in
 
 # Persona order:   anon  clerk_a clerk_b district city finance leader auditor sysadmin
 ALL_OK = (302, 200, 200, 200, 200, 200, 200, 200, 200)
@@ -191,6 +192,17 @@ TABLE = {
     # A request's files and its printable 审批表: whoever reads the request; nobody else learns of them.
     ("approvals:requestattachment_download", "file_a", "get"): (302, 200, 404, 200, 200, 200, 200, 200, 200),
     ("approvals:request_form_pdf", "approval_a", "get"): (302, 200, 404, 200, 200, 200, 200, 200, 200),
+    # A project's money page: every reader of the project (a clerk reads the residents' share). The
+    # districts and the city plan (an empty form is shown again, 200); the finance bureau alone
+    # records receipts and reversals; whoever runs projects requests disbursements.
+    ("funding:project_funding", "project_a", "get"): (302, 200, 404, 200, 200, 200, 200, 200, 403),
+    ("funding:fundingplanline_add", "project_a", "post"): (302, 403, 403, 200, 200, 403, 403, 403, 403),
+    ("funding:fundingplanline_edit", "planline_a", "post"): (302, 403, 403, 200, 200, 403, 403, 403, 403),
+    ("funding:fundingplanline_delete", "planline_a", "post"): (302, 403, 403, 302, 302, 403, 403, 403, 403),
+    ("funding:fundreceipt_add", "project_a", "post"): (302, 403, 403, 403, 403, 200, 403, 403, 403),
+    ("funding:fundreceipt_reverse", "receipt_a", "post"): (302, 403, 403, 403, 403, 200, 403, 403, 403),
+    ("funding:disbursement_add", "project_a", "post"): (302, 200, 404, 200, 200, 403, 403, 403, 403),
+    ("funding:disbursement_reverse", "released_a", "post"): (302, 403, 403, 403, 403, 200, 403, 403, 403),
 }
 
 # Django's own admin pages beyond the index answer to Django's admin permissions.
@@ -243,6 +255,9 @@ def _objects(world):
         "job_a": lambda: Job.objects.create(
             kind="selfcheck", created_by=world["clerk_a"], status=Job.Status.SUCCEEDED
         ),
+        "planline_a": lambda: plan_line_in(project_a()),
+        "receipt_a": lambda: receipt_in(project_a(), world["finance"]),
+        "released_a": lambda: disbursement_in(project_a(), world["district"]),
     }
 
 

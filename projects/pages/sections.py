@@ -25,6 +25,8 @@ from projects.models import (
 from projects.works import selectors as works
 from projects.works.forms import FindingCloseForm
 
+from .links import project_links
+
 
 def project_page(user, project, step_form=None):
     """Everything the project page shows below its title."""
@@ -49,6 +51,7 @@ def project_page(user, project, step_form=None):
         "step_form": step_form if takes_step else None,
         "compounds": compounds,
         "compound_totals": compound_totals,
+        "project_links": project_links(user, project),
         **project_sections(user, project),
     }
 
