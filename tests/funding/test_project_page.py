@@ -329,6 +329,31 @@ def test_the_finance_bureau_leader_and_a_stranger_request_no_disbursement(world,
     assert client_for("clerk_b").post(url, request_data(sources, "e" * 32)).status_code == 404
 
 
+def form_on_page(client, project, form_id):
+    """The submission token of the page's form ``form_id``, as a browser would send it."""
+    content = page(client, project).content.decode()
+    return TOKEN.search(content.split(f'id="{form_id}"')[1].split("</form>")[0]).group(1)
+
+
+def test_a_receipt_or_a_plan_line_sent_twice_is_recorded_once(world, funded, sources, client_for):
+    finance = client_for("finance")
+    token = form_on_page(finance, funded, "receipt-form")
+    url = reverse("funding:fundreceipt_add", args=[funded.pk])
+    for _ in range(2):
+        response = finance.post(url, receipt_data(sources, "5", submission_token=token))
+        assert response.status_code == 302
+    assert FundReceipt.objects.filter(project=funded, amount=wan(5)).count() == 1
+
+    district = client_for("district")
+    content = page(district, funded).content.decode()
+    form = content.split('id="plan-add"')[1].split("</form>")[0]
+    token = TOKEN.search(form).group(1)
+    url = reverse("funding:fundingplanline_add", args=[funded.pk])
+    data = {"source": sources["district_budget"].pk, "year": "2026", "amount": "8", "submission_token": token}
+    assert [district.post(url, data).status_code for _ in range(2)] == [302, 302]
+    assert FundingPlanLine.objects.filter(project=funded, source=sources["district_budget"]).count() == 1
+
+
 # --- Reversals ------------------------------------------------------------------------------------
 
 
