@@ -39,9 +39,13 @@ class MoneyScope(RegionScope):
         )
         self.source_lookup = source_lookup
 
+    @staticmethod
+    def residents_only(user):
+        return user.role_codes <= {STREET_CLERK}
+
     def q(self, user, action="view"):
         q = super().q(user, action)
-        if user.role_codes <= {STREET_CLERK}:
+        if self.residents_only(user):
             q &= models.Q(**{self.source_lookup: FundingSource.Category.RESIDENTS})
         return q
 

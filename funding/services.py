@@ -23,7 +23,7 @@ from core.money import format_wan
 from org.models import Organisation
 from projects.models import Project
 
-from .models import Disbursement, FundingPlanLine, FundReceipt
+from .models import Disbursement, FundingPlanLine, FundingSource, FundReceipt, MoneyScope
 from .selectors import balance_of
 
 FLOW = "disbursement"
@@ -192,6 +192,8 @@ def disbursement_request(
     try:
         with transaction.atomic():
             project = _locked_project(actor, project, "funding.add_disbursement")
+            if MoneyScope.residents_only(actor) and source.category != FundingSource.Category.RESIDENTS:
+                raise PermissionDenied  # a street clerk handles only the residents' share
             balance = balance_of(project, source)
             if amount > balance.available:
                 raise ValidationError(

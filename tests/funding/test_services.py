@@ -141,3 +141,9 @@ def test_a_street_clerk_sees_only_the_residents_share(world, funded, sources):
     assert list(seen) == ["residents_cash"]
     assert FundReceipt.objects.restrict(world["district"]).count() == 2
     assert FundReceipt.objects.restrict(world["clerk_b"]).count() == 0
+
+
+def test_a_street_clerk_requests_only_from_the_residents_share(world, funded, sources):
+    with pytest.raises(PermissionDenied):
+        ask(world, funded, sources["city_budget"], 1, actor="clerk_a")
+    assert not Disbursement.objects.exists()
