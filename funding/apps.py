@@ -9,10 +9,12 @@ class FundingConfig(AppConfig):
     def ready(self):
         from projects.pages.links import register_project_link
 
-        from . import flows, roles
+        from . import flows, history, policy, roles
 
         roles.register()
         flows.register()  # disbursements go through the city's disbursement flow
+        policy.register()  # funding's section of the city policy, and its rules
+        history.register()
         # The project page links to the project's money page (projects.pages.links).
         register_project_link(
             _("Funding"), "funding:project_funding", "funding.view_fundreceipt", icon="bi-cash-coin", order=10

@@ -7,19 +7,23 @@ takes it back and the ledger shows both. For each project and source the service
 received, under a lock on the project (funding.services).
 """
 
+import datetime
+
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.models import BaseModel
 from core.money import format_wan
 from core.scoping import RegionScope, Unscoped
 from core.validators import not_in_future
-from org.models import Region
+from org.models import CityPolicy, Region
 from org.roles import STREET_CLERK
-from projects.models import ProgressReport, Project, ProjectItem
+from projects.models import ItemCategory, ProgressReport, Project, ProjectItem, RenovationItem
 from projects.models.project import CITY_DEPTH, bundling_compounds_under
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -103,6 +107,15 @@ class FundingPlanLine(BaseModel):
     amount = models.DecimalField(_("planned amount"), **MONEY, validators=[MinValueValidator(0.01)])
     # When the line came from a rule (funding.rules): the rule, its document number and its figures.
     basis = models.CharField(_("basis"), max_length=300, blank=True)
+    rule = models.ForeignKey(
+        "FundingRule",
+        verbose_name=_("funding rule"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
     note = models.CharField(_("note"), max_length=200, blank=True)
 
     scope = project_scope()
@@ -257,3 +270,230 @@ class Disbursement(LedgerEntry):
     def counts(self):
         """A released payment (or its counter-entry) is money out; a request only reserves it."""
         return self.state == self.State.RELEASED
+
+
+# --- Funding's section of a city policy and its rules (funding.rules turns them into proposals) ----
+
+DEFAULT_IDLE_DAYS = 90
+PERCENTAGE = {"max_digits": 5, "decimal_places": 2}
+PER_HOUSEHOLD = {"max_digits": 10, "decimal_places": 2}
+
+
+class FundingPolicy(BaseModel):
+    """Funding's section of a city's policy (org.policy): how long received money may lie idle, and
+    the rules (FundingRule) that propose a project's funding plan."""
+
+    policy = models.OneToOneField(
+        CityPolicy,
+        verbose_name=_("city policy"),
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="funding_section",
+    )
+    funds_idle_days = models.PositiveSmallIntegerField(
+        _("funds idle after (days)"),
+        default=DEFAULT_IDLE_DAYS,
+        validators=[MinValueValidator(1), MaxValueValidator(3650)],
+        help_text=_("Money received and not paid out for longer than this is flagged as idle."),
+    )
+
+    scope = RegionScope("policy__city__path")
+
+    class Meta:
+        verbose_name = _("funding rules of a city policy")
+        verbose_name_plural = _("funding rules of city policies")
+        ordering = ["policy"]
+
+    def __str__(self):
+        return str(self.policy)
+
+    def get_absolute_url(self):
+        return reverse("org:citypolicy_detail", args=[self.policy_id]) + "#policy-funding"
+
+    @classmethod
+    def in_force(cls, city, on=None):
+        """The funding section of ``city``'s newest policy in force on ``on`` (today) that has one."""
+        on = on or timezone.localdate()
+        return (
+            cls.objects.select_related("policy")
+            .filter(policy__city=city, policy__effective_from__lte=on)
+            .order_by("-policy__effective_from")
+            .first()
+        )
+
+    @classmethod
+    def idle_days(cls, city, on=None):
+        """After how many days received money counts as idle in ``city`` (the policy's, or 90)."""
+        section = cls.in_force(city, on)
+        return section.funds_idle_days if section is not None else DEFAULT_IDLE_DAYS
+
+    def rule_list(self):
+        return self.rules.select_related("source", "category").prefetch_related("items")
+
+
+class FundingRule(BaseModel):
+    """One funding rule of a city's policy: what it plans, from which figures, into which source,
+    from which day and on which document (文号). funding.rules turns it into a proposed plan line."""
+
+    class Kind(models.TextChoices):
+        CONTRACT_SHARE = "contract_share", _("share of a category's contract price")
+        PER_HOUSEHOLD = "per_household", _("contribution per household by compound type")
+        ITEM_PAYER = "item_payer", _("items paid by one payer")
+
+    section = models.ForeignKey(
+        FundingPolicy, verbose_name=_("city policy"), on_delete=models.CASCADE, related_name="rules"
+    )
+    kind = models.CharField(_("kind of rule"), max_length=16, choices=Kind.choices)
+    source = models.ForeignKey(
+        FundingSource, verbose_name=_("plans into"), on_delete=models.PROTECT, related_name="+"
+    )
+    category = models.ForeignKey(
+        ItemCategory,
+        verbose_name=_("item category"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # CONTRACT_SHARE: items of other categories counted with the category (淄博: the community and
+    # property-service rooms); ITEM_PAYER: the items the payer pays for.
+    items = models.ManyToManyField(
+        RenovationItem, verbose_name=_("renovation items"), blank=True, related_name="+"
+    )
+    percentage = models.DecimalField(
+        _("percentage"),
+        **PERCENTAGE,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0.01), MaxValueValidator(100)],
+    )
+    provincial_plan_only = models.BooleanField(_("only for projects in the provincial plan"), default=False)
+    per_household_unit_building = models.DecimalField(
+        _("per household in unit-building compounds"),
+        **PER_HOUSEHOLD,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0.01)],
+    )
+    per_household_other = models.DecimalField(
+        _("per household in other compounds"),
+        **PER_HOUSEHOLD,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0.01)],
+    )
+    effective_from = models.DateField(
+        _("effective from"), null=True, blank=True, help_text=_("Empty: from the policy's own date.")
+    )
+    document_number = models.CharField(
+        _("document number"), max_length=50, blank=True, help_text=_("Empty: the policy's own number.")
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    scope = RegionScope("section__policy__city__path")
+
+    class Meta:
+        verbose_name = _("funding rule")
+        verbose_name_plural = _("funding rules")
+        ordering = ["section", "id"]
+        constraints = [
+            # One rule per source: each proposes the policy's one line of that source and year.
+            models.UniqueConstraint(
+                fields=["section", "source"],
+                name="funding_rule_one_per_source",
+                violation_error_message=_("Another rule of this policy already plans into this source."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=["contract_share", "per_household", "item_payer"]),
+                name="funding_rule_kind_known",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(percentage__isnull=True) | models.Q(percentage__gt=0, percentage__lte=100),
+                name="funding_rule_percentage_in_range",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(kind="contract_share")
+                | models.Q(percentage__isnull=False, category__isnull=False),
+                name="funding_rule_contract_share_complete",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(kind="per_household")
+                | models.Q(per_household_unit_building__gt=0, per_household_other__gt=0),
+                name="funding_rule_per_household_complete",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(kind="item_payer") | models.Q(percentage__isnull=False),
+                name="funding_rule_item_payer_complete",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}：{self.source}"
+
+    def get_absolute_url(self):
+        return reverse("org:citypolicy_detail", args=[self.section_id]) + f"#funding-rule-{self.pk}"
+
+    @property
+    def policy(self):
+        return self.section.policy
+
+    def get_document_number(self):
+        """The document (文号) the rule rests on: its own, or its policy's."""
+        return self.document_number or self.policy.document_number
+
+    def starts_on(self):
+        return self.effective_from or self.policy.effective_from
+
+    def applies_on(self, day):
+        return self.starts_on() <= day
+
+    def clean(self):
+        super().clean()
+        required = {
+            self.Kind.CONTRACT_SHARE: ("category", "percentage"),
+            self.Kind.PER_HOUSEHOLD: ("per_household_unit_building", "per_household_other"),
+            self.Kind.ITEM_PAYER: ("percentage",),
+        }.get(self.kind, ())
+        errors = {
+            name: _("This kind of rule needs it.") for name in required if getattr(self, name) in (None, "")
+        }
+        # The date may still be the text that failed its own field's check.
+        starts = self.effective_from
+        if isinstance(starts, datetime.date) and self.section_id and starts < self.policy.effective_from:
+            errors["effective_from"] = _("A rule cannot apply before its policy (%(day)s).") % {
+                "day": self.policy.effective_from.isoformat()
+            }
+        if errors:
+            raise ValidationError(errors)
+
+
+class IgnoredProposal(BaseModel):
+    """A rule's proposal for a project that staff chose not to plan, with the figures it showed then
+    (its basis): once the figures change, the proposal is shown again."""
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("renovation project"), on_delete=models.CASCADE, related_name="+"
+    )
+    rule = models.ForeignKey(
+        FundingRule, verbose_name=_("funding rule"), on_delete=models.CASCADE, related_name="+"
+    )
+    basis = models.CharField(_("basis"), max_length=300)
+    ignored_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("ignored by"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    scope = MoneyScope("rule__source__category")
+
+    class Meta:
+        verbose_name = _("ignored proposal")
+        verbose_name_plural = _("ignored proposals")
+        ordering = ["project", "rule"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "rule"], name="ignored_proposal_once_per_rule")
+        ]
+
+    def __str__(self):
+        return f"{self.project} · {self.rule}"
+
+    def get_absolute_url(self):
+        return reverse("funding:project_funding", args=[self.project_id])

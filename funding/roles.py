@@ -25,6 +25,13 @@ PLAN = ("funding.add_fundingplanline", "funding.change_fundingplanline", "fundin
 REQUEST = ("funding.add_disbursement",)
 RECEIVE = ("funding.add_fundreceipt", "funding.reverse_disbursement")
 SOURCES = ("funding.add_fundingsource", "funding.change_fundingsource", "funding.delete_fundingsource")
+# Funding's section of a city policy and its rules: kept with the policy by whoever keeps policies
+# (org.roles POLICY_ADMIN), read by whoever reads them.
+RULES_READ = ("funding.view_fundingpolicy", "funding.view_fundingrule")
+RULES_KEEP = (
+    "funding.add_fundingpolicy", "funding.change_fundingpolicy", "funding.delete_fundingpolicy",
+    "funding.add_fundingrule", "funding.change_fundingrule", "funding.delete_fundingrule",
+)  # fmt: skip
 
 
 def register():
@@ -35,3 +42,7 @@ def register():
     grant(STREET_CLERK, *REQUEST)
     grant(DEPT_REVIEWER, *RECEIVE)
     grant(SYSADMIN, "funding.view_fundingsource", *SOURCES)
+    for role in (CITY_STAFF, LEADER, AUDITOR, SYSADMIN):
+        grant(role, *RULES_READ)
+    grant(CITY_STAFF, *RULES_KEEP)
+    grant(SYSADMIN, *RULES_KEEP)

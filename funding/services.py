@@ -65,14 +65,15 @@ def _audit(actor, action, entry, summary, changes=None):
 # --- The plan ------------------------------------------------------------------------------------
 
 
-def plan_line_save(*, actor, project, source, year, amount, basis="", note=""):
-    """Set what ``project`` plans from ``source`` in ``year`` (a line per source and year)."""
+def plan_line_save(*, actor, project, source, year, amount, basis="", note="", rule=None):
+    """Set what ``project`` plans from ``source`` in ``year`` (a line per source and year);
+    ``basis`` and ``rule`` when a funding rule proposed it (funding.rules)."""
     with transaction.atomic():
         project = _locked_project(actor, project, "funding.add_fundingplanline")
         line = FundingPlanLine.objects.filter(project=project, source=source, year=year).first()
         before = model_snapshot(line) if line else None
         line = line or FundingPlanLine(project=project, source=source, year=year)
-        line.amount, line.basis, line.note = amount, basis, note
+        line.amount, line.basis, line.note, line.rule = amount, basis, note, rule
         line.full_clean()
         line.save()
         _audit(

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from . import rule_views
 from .pages import views as pages_views
 
 app_name = "funding"
@@ -22,4 +23,13 @@ urlpatterns = [
         pages_views.DisbursementReverseView.as_view(),
         name="disbursement_reverse",
     ),
+    # The funding rules of a city policy (funding.policy), and what staff do with their proposals.
+    path(
+        "policies/<int:policy_pk>/rules/add/",
+        rule_views.FundingRuleEditView.as_view(),
+        name="fundingrule_add",
+    ),
+    path("rules/<int:pk>/edit/", rule_views.FundingRuleEditView.as_view(), name="fundingrule_edit"),
+    path("rules/<int:pk>/delete/", rule_views.FundingRuleDeleteView.as_view(), name="fundingrule_delete"),
+    path("projects/<int:pk>/proposals/", rule_views.ProposalDecideView.as_view(), name="proposal_decide"),
 ]

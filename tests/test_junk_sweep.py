@@ -429,6 +429,7 @@ def _post_only_forms():
     from approvals.flow_forms import StageMoveForm
     from approvals.forms import ApproveForm, RejectForm, ResubmitForm, ReturnForm, WithdrawForm
     from funding.pages import forms as money_forms
+    from funding.rule_views import ProposalForm
     from projects.archive.forms import AttachmentForm, PrerequisiteForm
     from projects.lifecycle.forms import transition_form
     from projects.lifecycle.transitions import transition_for
@@ -454,6 +455,7 @@ def _post_only_forms():
         "funding:fundreceipt_reverse": lambda obj: money_forms.ReversalForm(),
         "funding:disbursement_add": lambda obj: money_forms.DisbursementForm(),
         "funding:disbursement_reverse": lambda obj: money_forms.ReversalForm(),
+        "funding:proposal_decide": lambda obj: ProposalForm(),
         "set_language": lambda obj: fields(
             language=forms.ChoiceField(choices=[("zh-hans", "zh-hans")]), next=forms.CharField()
         ),
@@ -825,6 +827,7 @@ def _clean_overriders():
 
 
 def _model_instances(label, world):
+    from funding.demo import city_rules, install_rules
     from tests.factories import city_policy, compound_in, project_in
 
     def project():
@@ -835,6 +838,9 @@ def _model_instances(label, world):
         "org.region": lambda: [world.street_a, world.city.parent],  # with a parent, and the root
         "projects.project": lambda: [project()],
         "projects.projectpolicy": lambda: [city_policy(world.city)],
+        "funding.fundingrule": lambda: list(
+            install_rules(city_policy(world.city).policy, city_rules("淄博")).rules.all()
+        ),
     }
     return builders[label]() if label in builders else [apps.get_model(label)()]
 

@@ -10,6 +10,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from core.models import Job, Notification
+from funding.demo import city_rules, install_rules
 from projects.models import Building
 from tests.approvals.editor_factories import delegation_by, draft_in, draft_stage_in, flow_in
 from tests.approvals.factories import pending_request_in, request_attachment_on
@@ -192,6 +193,16 @@ TABLE = {
     # A request's files and its printable 审批表: whoever reads the request; nobody else learns of them.
     ("approvals:requestattachment_download", "file_a", "get"): (302, 200, 404, 200, 200, 200, 200, 200, 200),
     ("approvals:request_form_pdf", "approval_a", "get"): (302, 200, 404, 200, 200, 200, 200, 200, 200),
+    # Funding rules are kept with the city policy by whoever keeps it (an empty form is shown again);
+    # a rule's proposal for a project is accepted, adjusted or ignored by whoever plans its money
+    # (an empty decision goes back to the money page with its message).
+    ("funding:fundingrule_add", "policy", "get"): FLOW_EDITORS,
+    ("funding:fundingrule_add", "policy", "post"): FLOW_EDITORS,
+    ("funding:fundingrule_edit", "funding_rule", "get"): FLOW_EDITORS,
+    ("funding:fundingrule_edit", "funding_rule", "post"): FLOW_EDITORS,
+    ("funding:fundingrule_delete", "funding_rule", "get"): FLOW_EDITORS,
+    ("funding:fundingrule_delete", "funding_rule", "post"): FLOW_EDITS,
+    ("funding:proposal_decide", "project_a", "post"): (302, 403, 403, 302, 302, 403, 403, 403, 403),
     # A project's money page: every reader of the project (a clerk reads the residents' share). The
     # districts and the city plan (an empty form is shown again, 200); the finance bureau alone
     # records receipts and reversals; whoever runs projects requests disbursements.
@@ -255,6 +266,7 @@ def _objects(world):
         "job_a": lambda: Job.objects.create(
             kind="selfcheck", created_by=world["clerk_a"], status=Job.Status.SUCCEEDED
         ),
+        "funding_rule": lambda: install_rules(city_policy(world.city).policy, city_rules("淄博")).rules.get(),
         "planline_a": lambda: plan_line_in(project_a()),
         "receipt_a": lambda: receipt_in(project_a(), world["finance"]),
         "released_a": lambda: disbursement_in(project_a(), world["district"]),

@@ -14,7 +14,7 @@ from core.forms import form_messages
 from core.money import format_wan
 from core.permissions import can
 from core.views import RestrictedViewMixin, add_service_errors
-from funding import services
+from funding import rules, services
 from funding.models import Disbursement, FundingPlanLine, FundingSource, FundReceipt
 from projects.models import Project
 
@@ -51,6 +51,7 @@ class ProjectFundingView(RestrictedViewMixin, DetailView):
         money = selectors.project_money(user, project)
         may = selectors.money_may(user, project)
         context.update(money=money, may=may, **self.page_forms(money, may, bound))
+        context.update(rules.proposal_context(user, project))  # templates/funding/_proposals.html
         return context
 
     def page_forms(self, money, may, bound):
