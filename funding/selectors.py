@@ -8,6 +8,7 @@ from django.db.models import Q, Sum
 from .models import Disbursement, FundingPlanLine, FundReceipt
 
 ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
 
 
 @dataclass(frozen=True)
@@ -39,8 +40,14 @@ def balance_of(project, source=None):
         requested=Sum("amount", filter=Q(state=Disbursement.State.REQUESTED)),
     )
     return Balance(
-        planned=planned,
-        received=received,
-        released=paid["released"] or ZERO,
-        requested=paid["requested"] or ZERO,
+        planned=_fen(planned),
+        received=_fen(received),
+        released=_fen(paid["released"]),
+        requested=_fen(paid["requested"]),
     )
+
+
+def _fen(total):
+    """SQLite sums decimals as floats (60000 − 60000 + 0.01 → 0.0100000000002183): back to the
+    fen the ledger counts in, so a comparison never turns on float noise. PostgreSQL's sums are exact."""
+    return (total or ZERO).quantize(CENT)

@@ -193,6 +193,10 @@ def disbursement_request(
     try:
         with transaction.atomic():
             project = _locked_project(actor, project, "funding.add_disbursement")
+            # Sent twice at once: the second waited for the lock while the first took the money.
+            existing = Disbursement.objects.filter(idempotency_key=idempotency_key).first()
+            if existing is not None:
+                return existing
             if MoneyScope.residents_only(actor) and source.category != FundingSource.Category.RESIDENTS:
                 raise PermissionDenied  # a street clerk handles only the residents' share
             balance = balance_of(project, source)

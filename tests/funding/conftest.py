@@ -1,7 +1,9 @@
 import datetime
+import importlib
 from decimal import Decimal
 
 import pytest
+from django.apps import apps
 
 from approvals.seeding import seed_city_flows
 from funding.models import FundingSource
@@ -18,6 +20,8 @@ def wan(figure):
 
 @pytest.fixture
 def sources(db):
+    if not FundingSource.objects.exists():  # a transactional test emptied the tables migrations filled
+        importlib.import_module("funding.migrations.0002_the_funding_sources").add_sources(apps, None)
     return {source.code: source for source in FundingSource.objects.all()}
 
 
