@@ -447,6 +447,14 @@ class FundingRule(BaseModel):
     def applies_on(self, day):
         return self.starts_on() <= day
 
+    def per_household_figures(self):
+        """(单元楼, other) per-household amounts as the policy writes them: 1500.00 → "1,500"."""
+        return tuple(
+            f"{amount:,.0f}" if amount == amount.to_integral_value() else f"{amount:,.2f}"
+            for amount in (self.per_household_unit_building, self.per_household_other)
+            if amount is not None
+        )
+
     def clean(self):
         super().clean()
         required = {
