@@ -8,6 +8,7 @@ received, under a lock on the project (funding.services).
 """
 
 import datetime
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -275,6 +276,14 @@ class Disbursement(LedgerEntry):
 # --- Funding's section of a city policy and its rules (funding.rules turns them into proposals) ----
 
 DEFAULT_IDLE_DAYS = 90
+
+
+def yuan_figure(amount):
+    """An amount in yuan as a policy writes it: 1000000 → "1,000,000"; 1234.5 → "1,234.50"."""
+    amount = Decimal(amount).quantize(Decimal("0.01"))
+    return f"{amount:,.0f}" if amount == amount.to_integral_value() else f"{amount:,.2f}"
+
+
 PERCENTAGE = {"max_digits": 5, "decimal_places": 2}
 PER_HOUSEHOLD = {"max_digits": 10, "decimal_places": 2}
 
@@ -449,11 +458,8 @@ class FundingRule(BaseModel):
 
     def per_household_figures(self):
         """(单元楼, other) per-household amounts as the policy writes them: 1500.00 → "1,500"."""
-        return tuple(
-            f"{amount:,.0f}" if amount == amount.to_integral_value() else f"{amount:,.2f}"
-            for amount in (self.per_household_unit_building, self.per_household_other)
-            if amount is not None
-        )
+        amounts = (self.per_household_unit_building, self.per_household_other)
+        return tuple(yuan_figure(amount) for amount in amounts if amount is not None)
 
     def clean(self):
         super().clean()

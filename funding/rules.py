@@ -44,7 +44,7 @@ from core.money import plain, wan_figure
 from org.roles import STREET_CLERK
 from projects.models import ProjectItem
 
-from .models import FundingPlanLine, FundingPolicy, FundingRule, FundingSource, IgnoredProposal
+from .models import FundingPlanLine, FundingPolicy, FundingRule, FundingSource, IgnoredProposal, yuan_figure
 from .services import _locked_project, plan_line_save
 
 UNIT_BUILDING_MIN_STOREYS = 2
@@ -129,9 +129,7 @@ class Proposal:
 
 def yuan_text(amount):
     """1000000 → "1,000,000 元"; 1234.5 → "1,234.50 元"."""
-    amount = Decimal(amount).quantize(CENT)
-    figure = f"{amount:,.0f}" if amount == amount.to_integral_value() else f"{amount:,.2f}"
-    return _("%(amount)s yuan") % {"amount": figure}
+    return _("%(amount)s yuan") % {"amount": yuan_figure(amount)}
 
 
 def percent_text(percentage):
