@@ -313,6 +313,8 @@ def proposals_for(project, *, rules=None, user=None):
         rules = [rule for rule in rules if rule.source.category == FundingSource.Category.RESIDENTS]
     if not rules:
         return []
+    # The rule's figures are the whole project's (its items, its compounds), as the policy counts
+    # them; a reader sees the project, and the proposal, not the rows one by one.
     items = list(ProjectItem.objects.filter(project=project).select_related("item"))
     year = proposal_year(project)
     lines = {line.source_id: line for line in FundingPlanLine.objects.filter(project=project, year=year)}
