@@ -1,11 +1,13 @@
 from django.urls import path
 
-from . import rule_views
+from . import ledger_views, rule_views
 from .pages import views as pages_views
 
 app_name = "funding"
 
 urlpatterns = [
+    # The ledger of everything the user sees (资金台账) and its export (?export=xlsx).
+    path("ledger/", ledger_views.LedgerView.as_view(), name="ledger"),
     # A project's money page and its forms.
     path("projects/<int:pk>/", pages_views.ProjectFundingView.as_view(), name="project_funding"),
     path("projects/<int:pk>/plan/add/", pages_views.PlanLineAddView.as_view(), name="fundingplanline_add"),

@@ -22,6 +22,8 @@ from org.demo import street_office_name
 from org.models import CityPolicy, Organisation, Region, User
 from projects.models import Building, Compound, Project, ProjectPolicy
 
+from .synthetic_apps import synthetic_modules
+
 BATCH_SIZE = 5000
 
 PROVINCE_CODE = "379900"
@@ -251,8 +253,8 @@ def _build_policies(tree, rng):
 
 
 def delete_synthetic_data():
-    """Everything under 示范省, bottom-up: projects (their compounds are protected), buildings,
-    compounds, policies, organisations, regions.
+    """Everything under 示范省, bottom-up: what the apps above projects added, projects (their
+    compounds are protected), buildings, compounds, policies, organisations, regions.
 
     Users of the synthetic organisations are kept but detached (organisation emptied), so that a
     bench persona survives a ``--replace``. Returns {what: how many}.
@@ -260,8 +262,10 @@ def delete_synthetic_data():
     regions = synthetic_regions()
     region_ids = list(regions.values_list("pk", flat=True))
     cities = regions.filter(level=Region.Level.CITY)
-    counts = {}
+    counts, above = {}, {}
     with transaction.atomic():
+        for module in reversed(synthetic_modules()):  # rows of the apps above (they protect projects)
+            above.update(module.delete(cities))
         counts["projects"] = Project.objects.filter(city__in=cities).delete()[1].get("projects.Project", 0)
         counts["buildings"] = Building.objects.filter(compound__city__in=cities).delete()[0]
         counts["compounds"] = Compound.objects.filter(city__in=cities).delete()[0]
@@ -279,7 +283,7 @@ def delete_synthetic_data():
         counts["regions"] = 0
         for level in sorted(Region.Level.values, reverse=True):
             counts["regions"] += regions.filter(level=level).delete()[0]
-    return counts
+    return {**counts, **above}
 
 
 # --- compounds ----------------------------------------------------------------------------------

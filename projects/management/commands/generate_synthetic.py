@@ -4,8 +4,9 @@
 
 For load tests and benchmarks: district ≈1,000 compounds, city ≈10,000, province ≈40,000, with
 ≈170 households and ≈5 buildings each, and projects over ≈30 % of them in every stage, with items,
-progress reports and inspections. The same seed gives the same data (the projects' dates count back
-from today: the same projects on the same day).
+progress reports and inspections, and what the apps above projects add to every project (funding's
+plans, receipts and disbursements: projects.demo.synthetic_apps). The same seed gives the same data
+(the projects' dates count back from today: the same projects on the same day).
 """
 
 import random
@@ -17,6 +18,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from org.models import Organisation, Region
+from projects.demo.synthetic_apps import synthetic_modules
 from projects.demo.synthetic_compounds import build_buildings, build_compounds
 from projects.demo.synthetic_projects import build_projects
 from projects.demo.synthetic_regions import (
@@ -81,11 +83,14 @@ class Command(BaseCommand):
             compounds = build_compounds(communities=tree.communities, rng=rng, per_community=per_community)
             buildings = build_buildings(compounds=compounds, rng=rng)
             made = build_projects(tree=tree, compounds=compounds, rng=rng, today=timezone.localdate())
+            # The apps above projects add their rows to every project (funding: plans, receipts...).
+            for module in synthetic_modules():
+                made.update(module.build(cities=tree.cities, rng=rng, today=timezone.localdate()))
         if connection.vendor == "postgresql":
             # Fresh statistics, or the planner guesses from the empty tables until autovacuum runs.
             tables = (
                 Region, Organisation, Compound, Building, Project, ProjectCompound, ProjectItem,
-                ProgressReport, Inspection, Finding,
+                ProgressReport, Inspection, Finding, *(m for module in synthetic_modules() for m in module.MODELS),
             )  # fmt: skip
             with connection.cursor() as cursor:
                 cursor.execute(
