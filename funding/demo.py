@@ -61,6 +61,11 @@ def _yuan(text):
 
 def seed(context):
     city = context.shared.get("city") or Region.objects.get(code="370300")
+    seed_rules(context, city)
+
+
+def seed_rules(context, city):
+    """淄博's rule in the demo policy, and its proposal accepted for ACCEPTED_PROJECT."""
     spec = city_rules("淄博")
     policy = CityPolicy.objects.filter(city=city, document_number=spec["document_number"]).first()
     if policy is None:
