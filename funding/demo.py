@@ -13,6 +13,7 @@ from django.conf import settings
 from org.models import CityPolicy, Region, User
 from projects.models import ItemCategory, Project, RenovationItem
 
+from .demo_money import seed_money
 from .models import FundingPolicy, FundingRule, FundingSource
 from .rules import State, proposal_accept, proposals_for
 
@@ -62,6 +63,9 @@ def _yuan(text):
 def seed(context):
     city = context.shared.get("city") or Region.objects.get(code="370300")
     seed_rules(context, city)
+    entries = seed_money(city)
+    if entries:
+        context.stdout.write(f"{city.name}: funding plans, receipts and {entries} disbursements")
 
 
 def seed_rules(context, city):
