@@ -20,6 +20,7 @@ from approvals.services import request_submit
 from core.audit import audit_record, model_snapshot
 from core.models import AuditEntry
 from core.money import format_wan
+from core.services import instance_create, instance_update
 from org.models import Organisation
 from projects.models import Project
 
@@ -347,3 +348,23 @@ def _reason(reason):
 
 
 ZERO = Decimal("0.00")
+
+
+# --- Sources (reference data, kept in the administration site) -----------------------------------
+
+SOURCE_FIELDS = ("code", "name", "category", "order", "active")
+
+
+def fundingsource_create(*, actor, **fields):
+    return instance_create(actor=actor, model=FundingSource, fields=fields, editable=SOURCE_FIELDS)
+
+
+def fundingsource_update(*, actor, instance, **fields):
+    return instance_update(actor=actor, instance=instance, fields=fields, editable=SOURCE_FIELDS)
+
+
+@transaction.atomic
+def fundingsource_delete(*, actor, instance):
+    """A source any plan or entry uses is kept (PROTECT): retire it instead (in use = off)."""
+    audit_record(actor=actor, action=AuditEntry.Action.DELETE, obj=instance, changes=model_snapshot(instance))
+    instance.delete()
