@@ -21,7 +21,7 @@ from org.models import User
 from projects.demo.attribution import recorded_as
 from projects.models import Project
 
-from .models import Disbursement, FundingPlanLine, FundingSource
+from .models import Disbursement, FundingPlanLine, FundingSource, FundReceipt
 from .services import (
     disbursement_request,
     disbursement_reverse,
@@ -126,7 +126,9 @@ def _twice_entered(finance, project, source):
             document_number="淄财建指（重复录入）", confirm_over_plan=True,
         )  # fmt: skip
     with recorded_as(finance, day + DAY):
-        receipt_reverse(actor=finance, receipt=again, reason="同一笔资金重复录入，予以冲销")
+        counter = receipt_reverse(actor=finance, receipt=again, reason="同一笔资金重复录入，予以冲销")
+    # Taken back the next day, not on the day of seeding: the ledger books it in that year.
+    FundReceipt.objects.filter(pk=counter.pk).update(received_on=day + DAY)
 
 
 def _wrong_account(finance, project):
@@ -136,5 +138,9 @@ def _wrong_account(finance, project):
         Disbursement.objects.filter(project=project, state=Disbursement.State.RELEASED).order_by("pk").first()
     )
     if paid is not None:
-        with recorded_as(finance, (paid.paid_on or timezone.localdate()) + 3 * DAY):
-            disbursement_reverse(actor=finance, disbursement=paid, reason="收款账号有误，资金已退回专户")
+        day = min((paid.paid_on or timezone.localdate()) + 3 * DAY, timezone.localdate())
+        with recorded_as(finance, day):
+            counter = disbursement_reverse(
+                actor=finance, disbursement=paid, reason="收款账号有误，资金已退回专户"
+            )
+        Disbursement.objects.filter(pk=counter.pk).update(paid_on=day)
