@@ -336,6 +336,14 @@ class Importer(ABC):
         self.user = user
 
     @classmethod
+    def allowed(cls, user):
+        """Who may import the kind: whoever may add and change its records, unless the kind says
+        otherwise (money only the finance bureau records, for instance)."""
+        from .permissions import can
+
+        return can(user, "add", cls.model) and can(user, "change", cls.model)
+
+    @classmethod
     def guide(cls):
         """The column guide of the import page and of the template's second sheet, from the
         columns themselves: header, meaning, required, format, allowed values, example."""

@@ -355,7 +355,9 @@ def write_template(columns, *, sheet_title, choice_error, guide=None, guide_titl
         if column.help:
             cell.comment = Comment(str(column.help), "portal")
         sheet.column_dimensions[letter].width = column.width
-        if column.choices:
+        # Excel refuses a workbook whose inline list runs past 255 characters: no drop-down then
+        # (a list that grows, like the funding sources, still imports by its words).
+        if column.choices and len(",".join(column.choices)) <= 255:
             rule = DataValidation(
                 type="list", formula1='"' + ",".join(column.choices) + '"', allow_blank=not column.required
             )

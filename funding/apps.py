@@ -11,6 +11,7 @@ class FundingConfig(AppConfig):
         from projects.pages.links import register_project_link
 
         from . import flows, history, policy, roles
+        from . import importers as _importers  # noqa: F401  (funding_plans, receipts, disbursements register)
 
         roles.register()
         flows.register()  # disbursements go through the city's disbursement flow

@@ -5,6 +5,8 @@ from decimal import Decimal
 
 from django.db.models import Q, Sum
 
+from core.bulk import chunked
+
 from .models import Disbursement, FundingPlanLine, FundReceipt
 
 ZERO = Decimal("0.00")
@@ -45,6 +47,24 @@ def balance_of(project, source=None):
         released=_fen(paid["released"]),
         requested=_fen(paid["requested"]),
     )
+
+
+def balances_by_source(project_ids):
+    """{(project id, source id): Balance} of many projects at once, in three grouped sums (an import
+    checks a whole file against them); a pair without money has no key."""
+    project_ids, pairs, sums = list(project_ids), ("project_id", "source_id"), {}
+    planned = FundingPlanLine.objects.values(*pairs).annotate(planned=Sum("amount"))
+    received = FundReceipt.objects.values(*pairs).annotate(received=Sum("amount"))
+    paid = Disbursement.objects.values(*pairs).annotate(
+        released=Sum("amount", filter=Q(state=Disbursement.State.RELEASED)),
+        requested=Sum("amount", filter=Q(state=Disbursement.State.REQUESTED)),
+    )
+    for rows, names in ((planned, ["planned"]), (received, ["received"]), (paid, ["released", "requested"])):
+        for ids in chunked(project_ids):
+            for row in rows.filter(project_id__in=ids).order_by():
+                figures = sums.setdefault((row["project_id"], row["source_id"]), {})
+                figures.update({name: _fen(row[name]) for name in names})
+    return {key: Balance(**figures) for key, figures in sums.items()}
 
 
 def _fen(total):

@@ -152,6 +152,12 @@ TABLE = {
     ("core:import_start", "kind:buildings", "get"): (302, 200, 200, 200, 200, 403, 403, 403, 403),
     ("core:import_start", "kind:projects", "get"): (302, 200, 200, 200, 200, 403, 403, 403, 403),
     ("core:import_start", "kind:project_items", "get"): (302, 200, 200, 200, 200, 403, 403, 403, 403),
+    # A project's money: its plan is planned by district and city staff; what arrived and what was
+    # paid out before the portal is the finance bureau's to import (funding.importers).
+    ("core:import_start", "kind:funding_plans", "get"): (302, 403, 403, 200, 200, 403, 403, 403, 403),
+    ("core:import_start", "kind:receipts", "get"): (302, 403, 403, 403, 403, 200, 403, 403, 403),
+    ("core:import_start", "kind:disbursements", "get"): (302, 403, 403, 403, 403, 200, 403, 403, 403),
+    ("core:import_template", "kind:receipts", "get"): (302, 403, 403, 403, 403, 200, 403, 403, 403),
     ("core:import_start", "kind:unknown", "get"): (302, 404, 404, 404, 404, 404, 404, 404, 404),
     ("core:import_template", "kind:compounds", "get"): (302, 200, 200, 200, 200, 403, 403, 403, 403),
     ("core:importbatch_detail", "batch_a", "get"): (302, 200, 404, 404, 404, 404, 404, 404, 404),
