@@ -5,6 +5,7 @@ import django_filters
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.imports import importer_allowed
 from core.views import ObjectListView
 from org.models import Region
 
@@ -13,6 +14,12 @@ from .ledger_export import ledger_export_response
 from .ledger_warnings import KIND_LABELS, ledger_warnings
 from .models import FundingPlanLine, FundReceipt
 from .pages.selectors import reads_residents_share_only
+
+IMPORTS = (
+    ("funding_plans", _("Import funding plans")),
+    ("receipts", _("Import receipts")),
+    ("disbursements", _("Import earlier payments")),
+)
 
 SHOWN_WARNINGS = 50
 
@@ -130,5 +137,7 @@ class LedgerView(ObjectListView):
             warning_counts=[
                 (label, sum(1 for w in warnings if w.kind == kind)) for kind, label in KIND_LABELS.items()
             ],
+            # The spreadsheets this user may import (the plan, the receipts, earlier payments).
+            imports=[(kind, label) for kind, label in IMPORTS if importer_allowed(self.request.user, kind)],
         )
         return context

@@ -105,7 +105,9 @@ class FundingPlanLine(BaseModel):
         FundingSource, verbose_name=_("funding source"), on_delete=models.PROTECT, related_name="+"
     )
     year = models.PositiveSmallIntegerField(_("year"))
-    amount = models.DecimalField(_("planned amount"), **MONEY, validators=[MinValueValidator(0.01)])
+    amount = models.DecimalField(
+        _("planned amount"), **MONEY, validators=[MinValueValidator(Decimal("0.01"))]
+    )
     # When the line came from a rule (funding.rules): the rule, its document number and its figures.
     basis = models.CharField(_("basis"), max_length=300, blank=True)
     rule = models.ForeignKey(
@@ -374,7 +376,7 @@ class FundingRule(BaseModel):
         **PERCENTAGE,
         null=True,
         blank=True,
-        validators=[MinValueValidator(0.01), MaxValueValidator(100)],
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(100)],
     )
     provincial_plan_only = models.BooleanField(_("only for projects in the provincial plan"), default=False)
     per_household_unit_building = models.DecimalField(
@@ -382,14 +384,14 @@ class FundingRule(BaseModel):
         **PER_HOUSEHOLD,
         null=True,
         blank=True,
-        validators=[MinValueValidator(0.01)],
+        validators=[MinValueValidator(Decimal("0.01"))],
     )
     per_household_other = models.DecimalField(
         _("per household in other compounds"),
         **PER_HOUSEHOLD,
         null=True,
         blank=True,
-        validators=[MinValueValidator(0.01)],
+        validators=[MinValueValidator(Decimal("0.01"))],
     )
     effective_from = models.DateField(
         _("effective from"), null=True, blank=True, help_text=_("Empty: from the policy's own date.")
