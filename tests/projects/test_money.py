@@ -16,6 +16,8 @@ from core.exports import export_content
 from core.importing import import_file
 from core.money import WanField
 from core.spreadsheets import write_xlsx
+from funding.models import Disbursement, FundingPlanLine, FundReceipt
+from funding.pages.forms import DisbursementForm, PlanLineForm, ReceiptForm
 from projects.models import ProgressReport, Project, ProjectItem, RenovationItem
 from projects.works.forms import ProgressReportForm, ProjectItemForm
 from projects.works.importers import ProjectItemImporter
@@ -32,6 +34,9 @@ MONEY_INPUTS = {
     (ProjectItem, "bid_price"): ProjectItemForm,
     (ProjectItem, "actual_cost"): ProjectItemForm,
     (ProgressReport, "investment_to_date"): ProgressReportForm,
+    (FundingPlanLine, "amount"): PlanLineForm,
+    (FundReceipt, "amount"): ReceiptForm,
+    (Disbursement, "amount"): DisbursementForm,
 }
 
 
