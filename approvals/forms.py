@@ -4,6 +4,8 @@ a decision on a request that moved on meanwhile is refused by the service and ch
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .models import Record
+
 
 class _Seen(forms.Form):
     expected_stage = forms.IntegerField(widget=forms.HiddenInput)
@@ -29,9 +31,9 @@ class ApproveForm(_Seen):
 
 
 RECORD_HELP = {
-    "document_number": _("As printed on the approval, e.g. 淄建改批〔2026〕12号."),
-    "representatives": _("Names of the residents' representatives who took part, separated by 、."),
-    "voucher_number": _("The number of the payment voucher (记账凭证号)."),
+    Record.DOCUMENT_NUMBER: _("As printed on the approval, e.g. 淄建改批〔2026〕12号."),
+    Record.REPRESENTATIVES: _("Names of the residents' representatives who took part, separated by 、."),
+    Record.VOUCHER_NUMBER: _("The number of the payment voucher (记账凭证号)."),
 }
 
 

@@ -9,8 +9,6 @@ confirmed it (``confirm_over_plan``). Nothing that counts is edited or deleted: 
 a reason takes it back.
 """
 
-from decimal import Decimal
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -345,9 +343,6 @@ def _reason(reason):
     if not reason:
         raise ValidationError({"reason": _("Give the reason for the reversal.")})
     return reason
-
-
-ZERO = Decimal("0.00")
 
 
 # --- Sources (reference data, kept in the administration site) -----------------------------------
