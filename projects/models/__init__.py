@@ -5,11 +5,12 @@ from .archive import Attachment, ProjectPrerequisite
 from .catalogue import ItemCategory, RenovationItem
 from .policy import DeadlineKind, Milestone, Prerequisite, ProjectPolicy
 from .project import Project, ProjectCompound
+from .quota import AnnualQuota
 from .registry import EARLIEST_YEAR, Building, Compound
 from .work import Finding, Inspection, ProgressReport, ProjectItem
 
 __all__ = [
-    "EARLIEST_YEAR", "Attachment", "Building", "Compound", "DeadlineKind", "Finding", "Inspection", "ItemCategory",
+    "EARLIEST_YEAR", "AnnualQuota", "Attachment", "Building", "Compound", "DeadlineKind", "Finding", "Inspection", "ItemCategory",
     "Milestone", "Prerequisite", "ProgressReport", "Project", "ProjectCompound", "ProjectItem", "ProjectPolicy",
     "ProjectPrerequisite", "RenovationItem",
 ]  # fmt: skip

@@ -41,8 +41,14 @@ class RenovationItem(BaseModel):
     and who pays for it by default."""
 
     class Indicator(models.TextChoices):
+        # The national statistics of the programme (住房和城乡建设部's yearly table). Codes are
+        # stable: reports and exports key their columns by them.
         NONE = "", _("none")
-        PIPELINES_KM = "pipelines_km", _("old pipelines renewed (km)")
+        PIPELINES_WATER_KM = "pipelines_water_km", _("water-supply pipes renewed (km)")
+        PIPELINES_DRAINAGE_KM = "pipelines_drainage_km", _("drainage pipes renewed (km)")
+        PIPELINES_GAS_KM = "pipelines_gas_km", _("gas pipes renewed (km)")
+        PIPELINES_HEATING_KM = "pipelines_heating_km", _("heating pipes renewed (km)")
+        PIPELINES_POWER_TELECOM_KM = "pipelines_power_telecom_km", _("power and telecom lines renewed (km)")
         LIFTS = "lifts", _("lifts added")
         ENERGY_SAVING_M2 = "energy_saving_m2", _("energy-saving renovation area (m²)")
         PARKING_SPACES = "parking_spaces", _("parking spaces added")
@@ -51,6 +57,7 @@ class RenovationItem(BaseModel):
         ELDERLY_CARE = "elderly_care", _("elderly-care facilities")
         CHILD_CARE = "child_care", _("child-care facilities")
         FITNESS_M2 = "fitness_m2", _("leisure and fitness area (m²)")
+        ACCESSIBILITY = "accessibility", _("accessibility and ageing-friendly works")
 
     class Payer(models.TextChoices):
         GOVERNMENT = "government", _("public funds")
