@@ -9,6 +9,11 @@ A kind may say how its result reads (``describe(result) -> [(label, display valu
 the job's page instead of raw keys), and whether, when tasks run in-process (no broker), it runs
 in a thread of the web process (``thread_in_process``) so that the page that started it answers
 at once and shows the progress bar instead of freezing until the job is done.
+
+A batch kind (``batch_job_kind``) is a list of items instead of one function: ``items(job)`` names
+them (JSON-able string keys, computed once per job) and ``run_item(job, key)`` does one. Core
+records each item (core.models.JobItem), fans chunks of them out to Celery tasks so several workers
+share the batch, and finishes the job when no item is left (core.jobs says how).
 """
 
 from dataclasses import dataclass
@@ -20,6 +25,15 @@ class JobKind:
     label: object
     describe: object = None
     thread_in_process: bool = False
+    # Batch kinds only: fn is None and these say what the items are and how one is done.
+    items: object = None
+    run_item: object = None
+    item_label: object = None
+    chunk_size: int = 10
+
+    @property
+    def is_batch(self):
+        return self.run_item is not None
 
 
 _KINDS = {}
@@ -33,6 +47,54 @@ def job_kind(name, label, *, describe=None, thread_in_process=False):
         return fn
 
     return register
+
+
+def batch_job_kind(
+    name,
+    label,
+    *,
+    items,
+    run_item=None,
+    describe=None,
+    chunk_size=10,
+    thread_in_process=False,
+    item_label=None,
+):
+    """Register a batch job kind ``name``: ``items(job) -> [key, ...]`` (strings) and
+    ``run_item(job, key)``, which does one item and must be safe to run twice (a worker that dies
+    mid-item is replaced and the item run again; its database writes are rolled back with it, but
+    a file it wrote is not: skip an item whose file already exists). ``item_label(key)`` names an
+    item to users (the job page lists the failed ones); ``chunk_size`` items go to one task.
+
+    Called with ``run_item`` it registers at once; without, it decorates the run_item function.
+    """
+    if chunk_size < 1:
+        raise ValueError("chunk_size must be at least 1")
+
+    def register(fn):
+        _KINDS[name] = JobKind(None, label, describe, thread_in_process, items, fn, item_label, chunk_size)
+        return fn
+
+    if run_item is not None:
+        register(run_item)
+        return lambda fn: fn
+    return register
+
+
+def job_kind_entry(kind):
+    """The registered JobKind of ``kind``, or None."""
+    return _KINDS.get(kind)
+
+
+def job_item_label(kind, key):
+    """How an item of a batch kind reads to users: its kind's ``item_label(key)``, else the key."""
+    entry = _KINDS.get(kind)
+    if entry is not None and entry.item_label is not None:
+        try:
+            return str(entry.item_label(key))
+        except Exception:  # an item whose subject is gone still has its key to show
+            return key
+    return key
 
 
 def job_label(kind):

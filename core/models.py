@@ -140,6 +140,8 @@ class Job(models.Model):
     dispatched_at = models.DateTimeField(_("queued at"), null=True, blank=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # A batch job's number of items, set once its items are recorded (None: not yet, or no batch).
+    items_total = models.PositiveIntegerField(_("items"), null=True, blank=True)
 
     objects = RestrictedManager()
     scope = OwnerScope("created_by")
@@ -165,6 +167,42 @@ class Job(models.Model):
     @property
     def is_finished(self):
         return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)
+
+    def can_be_retried(self):
+        return self.status == self.Status.FAILED
+
+
+class JobItem(models.Model):
+    """One item of a batch job (one notice of a batch, say): done once, whichever worker takes it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    job = models.ForeignKey(
+        Job, verbose_name=_("background job"), on_delete=models.CASCADE, related_name="items"
+    )
+    key = models.CharField(_("item"), max_length=200)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    message = models.CharField(_("message"), max_length=500, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    # When a task carrying the item was last sent; None: it waits to be sent (the broker was down).
+    dispatched_at = models.DateTimeField(_("queued at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("background job item")
+        verbose_name_plural = _("background job items")
+        ordering = ["job", "id"]
+        constraints = [models.UniqueConstraint(fields=["job", "key"], name="job_item_once_per_job")]
+        indexes = [models.Index(fields=["job", "status"], name="job_item_by_status")]
+
+    def __str__(self):
+        return f"{self.job} · {self.key}"
+
+    def get_absolute_url(self):
+        return self.job.get_absolute_url()
 
 
 class ImportBatch(models.Model):

@@ -10,6 +10,11 @@ def run_job(job_id):
     jobs.job_run(job_id=job_id)
 
 
+@shared_task(name="core.tasks.run_job_items")
+def run_job_items(job_id, keys):
+    jobs.job_items_run(job_id=job_id, keys=keys)
+
+
 @shared_task(name="core.tasks.dispatch_pending_jobs")
 def dispatch_pending_jobs():
     return jobs.jobs_dispatch_pending()

@@ -8,6 +8,7 @@ urlpatterns = [
     path("audit/", views.AuditEntryListView.as_view(), name="auditentry_list"),
     path("jobs/<int:pk>/", views.JobDetailView.as_view(), name="job_detail"),
     path("jobs/<int:pk>/progress/", views.JobProgressView.as_view(), name="job_progress"),
+    path("jobs/<int:pk>/retry/", views.JobRetryView.as_view(), name="job_retry"),
     path("notifications/", notification_views.NotificationListView.as_view(), name="notification_list"),
     path(
         "notifications/<int:pk>/", notification_views.NotificationOpenView.as_view(), name="notification_open"

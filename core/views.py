@@ -17,7 +17,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
-from django.views.generic import DetailView, ListView, TemplateView
+from django.views.generic import DetailView, ListView, TemplateView, View
 from django.views.generic.edit import FormView
 
 from .audit import history_for
@@ -356,9 +356,15 @@ class JobDetailView(RestrictedViewMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         from .job_kinds import job_result_rows
+        from .jobs import job_failed_items
 
         context = super().get_context_data(**kwargs)
         context["result_rows"] = job_result_rows(self.object)
+        # Read only once the job has finished: the fragment polled every second stays one query.
+        finished = self.object.is_finished and self.object.items_total is not None
+        context["failed_items"], context["failed_items_more"] = (
+            job_failed_items(self.object) if finished else ([], 0)
+        )
         return context
 
 
@@ -372,6 +378,23 @@ class JobProgressView(JobDetailView):
         if self.object.is_finished:
             response["HX-Trigger"] = "jobFinished"
         return response
+
+
+class JobRetryView(RestrictedViewMixin, View):
+    """POST: run a failed job again (a batch: its failed and unfinished items) and show its page.
+    Whoever may see the job may retry it; a job that is not failed is left as it is."""
+
+    model = Job
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        from .jobs import job_retry
+
+        job = get_object_or_404(self.get_queryset(), pk=pk)
+        if job.can_be_retried():
+            job_retry(job=job, user=request.user)
+            messages.success(request, _("The job was queued again."))
+        return redirect(job.get_absolute_url())
 
 
 @require_safe

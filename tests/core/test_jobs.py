@@ -59,7 +59,7 @@ def test_failing_job_is_marked_failed_with_its_message(world):
     @jobs.job_kind("test_fails", "fails")
     def fails(job, report):
         report(40, "half way")
-        raise RuntimeError("磁盘已满")
+        raise jobs.JobError("磁盘已满")
 
     job = Job.objects.create(kind="test_fails", created_by=world["sysadmin"])
     jobs.job_run(job_id=job.pk)
@@ -67,6 +67,19 @@ def test_failing_job_is_marked_failed_with_its_message(world):
     assert job.status == Job.Status.FAILED
     assert job.message == "磁盘已满"
     assert job.progress == 40
+
+
+def test_a_job_that_crashes_says_so_in_chinese_without_the_internals(world, caplog):
+    @jobs.job_kind("test_crashes", "crashes")
+    def crashes(job, report):
+        raise KeyError("internal_column_name")
+
+    job = Job.objects.create(kind="test_crashes", created_by=world["sysadmin"])
+    jobs.job_run(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.status == Job.Status.FAILED
+    assert job.message == "任务因系统错误中止（KeyError），可以重试。"
+    assert "internal_column_name" in caplog.text  # the details are in the log, not on the page
 
 
 def test_unknown_job_kind_is_refused(world):
