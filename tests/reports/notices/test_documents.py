@@ -1,0 +1,119 @@
+"""Each kind renders a real PDF whose text carries the number, title, issuer, date and the facts it
+is about; rendering is idempotent (a stored notice is skipped)."""
+
+import datetime
+import subprocess
+
+from reports.models import Notice
+from reports.notices import rendering
+from reports.notices.services import notice_issue
+from reports.notices.standard import (
+    ACCEPTANCE,
+    APPROVAL,
+    CONSTRUCTION,
+    DISBURSEMENT,
+    PUBLICITY,
+    public_url_for,
+)
+
+ON = datetime.date(2026, 11, 29)
+
+
+def pdf_text(notice):
+    notice.refresh_from_db()
+    assert notice.is_rendered
+    with notice.file.open("rb") as file:
+        data = file.read()
+    assert data.startswith(b"%PDF")
+    out = subprocess.run(["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, check=True)
+    return "".join(out.stdout.decode().split())  # CJK text may be spaced out by the layout
+
+
+def issued(world, kind, subject, issuer):
+    notice = notice_issue(kind=kind, subject=subject, issuer=issuer, user=world["city"], issued_on=ON)
+    # Tests run jobs inline: the render job has run by now (on commit of the test's transaction
+    # it would; here the job runs when queued). Render directly if it waits for the commit.
+    if not Notice.objects.get(pk=notice.pk).is_rendered:
+        rendering.run_item(notice.job, str(notice.pk))
+    return notice
+
+
+def assert_official(text, notice, issuer):
+    for expected in (notice.number, notice.title, issuer.header, issuer.signature, "2026年11月29日", "—1—"):
+        assert "".join(expected.split()) in text, expected
+
+
+def test_a_publicity_notice_prints_the_plan_and_its_money_and_no_qr_code_without_a_public_page(
+    needs_poppler, world, payment, building, issuers
+):
+    assert public_url_for(building) is None
+    notice = issued(world, PUBLICITY, building, issuers["city"])
+    text = pdf_text(notice)
+    assert_official(text, notice, issuers["city"])
+    for fact in (
+        "华光路小区（华光路12号）",
+        "雨污分流改造850米",
+        "加装电梯2部",
+        "市级财政资金",
+        "100.00",
+        "2026年4月1日至2026年10月31日",
+    ):
+        assert fact in text, fact
+    assert "二维码" not in text
+
+
+def test_a_construction_notice_prints_contractor_supervisor_period_and_safety_notes(
+    needs_poppler, world, building, issuers
+):
+    notice = issued(world, CONSTRUCTION, building, issuers["district"])
+    text = pdf_text(notice)
+    assert_official(text, notice, issuers["district"])
+    for fact in ("淄博建工集团有限公司", "山东正信监理有限公司", "安全提示", "华光路小区居民朋友们："):
+        assert fact in text, fact
+
+
+def test_an_approval_prints_the_approval_date_body_and_document_number(
+    needs_poppler, world, approved, issuers
+):
+    notice = issued(world, APPROVAL, approved, issuers["city"])
+    text = pdf_text(notice)
+    assert_official(text, notice, issuers["city"])
+    for fact in ("2026年3月15日", "淄建发〔2026〕7号", "此复", "张店区车站街道办事处："):
+        assert fact in text, fact
+
+
+def test_an_acceptance_opinion_prints_the_acceptance_date(needs_poppler, world, accepted, issuers):
+    notice = issued(world, ACCEPTANCE, accepted, issuers["city"])
+    text = pdf_text(notice)
+    assert_official(text, notice, issuers["city"])
+    assert "2026年10月8日" in text and "同意通过竣工验收" in text
+
+
+def test_a_disbursement_notice_prints_the_amount_in_wan_and_in_words_and_the_voucher(
+    needs_poppler, world, payment, issuers
+):
+    notice = issued(world, DISBURSEMENT, payment, issuers["finance"])
+    text = pdf_text(notice)
+    assert_official(text, notice, issuers["finance"])
+    for fact in ("40.50万元", "肆拾万伍仟元整", "记-2026-0001", "淄博建工集团有限公司", "首期工程款"):
+        assert fact in text, fact
+
+
+def test_rendering_twice_keeps_one_file(world, building, issuers, monkeypatch):
+    notice = notice_issue(
+        kind=CONSTRUCTION, subject=building, issuer=issuers["city"], user=world["city"], render=False
+    )
+    monkeypatch.setattr(rendering, "notice_pdf", lambda notice: b"%PDF-1.7 test")
+    assert rendering.run_item(None, str(notice.pk)) == "rendered"
+    first = Notice.objects.get(pk=notice.pk)
+    assert rendering.run_item(None, str(notice.pk)) == "skipped"
+    assert Notice.objects.get(pk=notice.pk).file.name == first.file.name
+
+
+def test_the_notice_keeps_what_it_printed_when_the_project_changes(world, building, issuers):
+    notice = notice_issue(
+        kind=CONSTRUCTION, subject=building, issuer=issuers["city"], user=world["city"], render=False
+    )
+    building.contractor = "另一家施工单位"
+    building.save()
+    assert Notice.objects.get(pk=notice.pk).context["contractor"] == "淄博建工集团有限公司"
