@@ -17,6 +17,7 @@ class ProjectsConfig(AppConfig):
         from .lifecycle import importers as _project_importers  # noqa: F401
         from .lifecycle import jobs as _lifecycle_jobs  # noqa: F401
         from .pages import organisation as organisation_page
+        from .quotas import importers as _quota_importers  # noqa: F401
         from .registry import importers as _registry_importers  # noqa: F401
         from .registry import jobs as _registry_jobs  # noqa: F401
         from .works import hooks as works_hooks
@@ -45,6 +46,13 @@ class ProjectsConfig(AppConfig):
                 model="projects.Project",
                 order=20,
                 icon="bi-kanban",
+            ),
+            MenuItem(
+                _("Annual quotas"),
+                "projects:quota_table",
+                model="projects.AnnualQuota",
+                order=22,
+                icon="bi-bullseye",
             ),
             MenuItem(
                 _("Renovation items"),

@@ -37,6 +37,15 @@ KEEP_REGISTRY = (
     *READ_REGISTRY, "projects.add_compound", "projects.change_compound",
     "projects.add_building", "projects.change_building", "projects.delete_building",
 )  # fmt: skip
+# Annual quotas (年度任务): the city's programme office enters the province's quota and splits it to
+# the districts; the districts, departments, leaders and auditors read them; street offices do not.
+READ_QUOTAS = ("projects.view_annualquota",)
+KEEP_QUOTAS = (
+    *READ_QUOTAS,
+    "projects.add_annualquota",
+    "projects.change_annualquota",
+    "projects.delete_annualquota",
+)
 # The projects' section of a city policy is edited with the policy (org.policy).
 POLICY_RULES = (
     "projects.add_projectpolicy",
@@ -48,7 +57,7 @@ POLICY_RULES = (
 def register():
     grant(
         CITY_STAFF, *KEEP_REGISTRY, "projects.delete_compound", *CATALOGUE_ADMIN, *RUN_PROJECTS,
-        "projects.delete_project", "projects.approve_project", *INSPECT, *POLICY_RULES,
+        "projects.delete_project", "projects.approve_project", *INSPECT, *POLICY_RULES, *KEEP_QUOTAS,
     )  # fmt: skip
     grant(
         DISTRICT_STAFF,
@@ -57,9 +66,10 @@ def register():
         *RUN_PROJECTS,
         "projects.delete_project",
         *INSPECT,
+        *READ_QUOTAS,
     )
     grant(STREET_CLERK, *KEEP_REGISTRY, *RUN_PROJECTS)
     # The system administrator keeps policies with the city (org.roles), rules included.
     grant(SYSADMIN, "projects.view_projectpolicy", *POLICY_RULES)
     for reader in (DEPT_REVIEWER, LEADER, AUDITOR):
-        grant(reader, *READ_REGISTRY)
+        grant(reader, *READ_REGISTRY, *READ_QUOTAS)

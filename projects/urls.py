@@ -4,6 +4,7 @@ from .archive import views as archive_views
 from .catalogue import views as catalogue_views
 from .lifecycle import views as lifecycle_views
 from .pages import views as pages_views
+from .quotas import views as quota_views
 from .registry import views as registry_views
 from .works import views as works_views
 
@@ -34,6 +35,7 @@ urlpatterns = [
         catalogue_views.RenovationItemDeleteView.as_view(),
         name="renovationitem_delete",
     ),
+    path("quotas/", quota_views.QuotaTableView.as_view(), name="quota_table"),
     path("", pages_views.ProjectListView.as_view(), name="project_list"),
     path("add/", lifecycle_views.ProjectEditView.as_view(), name="project_add"),
     path("<int:pk>/", pages_views.ProjectDetailView.as_view(), name="project_detail"),

@@ -46,6 +46,8 @@ TABLE = {
     ("favicon", None, "get"): (301,) * 9,
     ("admin:index", None, "get"): STAFF_ONLY_ADMIN,
     ("reports:home", None, "get"): ALL_OK,
+    # Quota progress: whoever reads the monthly report and projects; a district reads its own district.
+    ("reports:progress", None, "get"): (302, 403, 403, 200, 200, 200, 200, 200, 403),
     ("org:region_list", None, "get"): ALL_OK,
     ("org:region_detail", "street_a", "get"): (302, 200, 404, 200, 200, 200, 200, 200, 200),
     ("org:region_detail", "district_b", "get"): (302, 404, 404, 404, 200, 200, 200, 200, 200),
@@ -61,6 +63,7 @@ TABLE = {
     # A job is its creator's own: everybody else gets 404, administrators included.
     ("core:job_detail", "job_a", "get"): (302, 200, 404, 404, 404, 404, 404, 404, 404),
     ("core:job_progress", "job_a", "get"): (302, 200, 404, 404, 404, 404, 404, 404, 404),
+    ("core:job_retry", "job_a", "post"): (302, 302, 404, 404, 404, 404, 404, 404, 404),
     # Notifications are their recipient's own: every role has the page, opening another's is 404.
     ("core:notification_list", None, "get"): ALL_OK,
     ("core:notification_open", "notification_a", "get"): (302, 302, 404, 404, 404, 404, 404, 404, 404),
@@ -146,6 +149,10 @@ TABLE = {
     ("projects:inspection_add", "project_a", "get"): (302, 403, 403, 200, 200, 403, 403, 403, 403),
     ("projects:inspection_add", "project_a", "post"): (302, 403, 403, 200, 200, 403, 403, 403, 403),
     ("projects:finding_close", "finding_a", "post"): (302, 403, 403, 302, 302, 403, 403, 403, 403),
+    # Annual quotas: the city's staff keep them (an empty table saves nothing and goes back to the page);
+    # districts, departments, leaders and auditors read them; street offices have no business there.
+    ("projects:quota_table", None, "get"): (302, 403, 403, 200, 200, 200, 200, 200, 403),
+    ("projects:quota_table", None, "post"): (302, 403, 403, 403, 302, 403, 403, 403, 403),
     # Imports: whoever may add and change the kind's records; a batch is its uploader's own.
     ("core:import_start", "kind:compounds", "get"): (302, 200, 200, 200, 200, 403, 403, 403, 403),
     ("core:import_start", "kind:compounds", "post"): (302, 200, 200, 200, 200, 403, 403, 403, 403),
@@ -158,6 +165,8 @@ TABLE = {
     ("core:import_start", "kind:receipts", "get"): (302, 403, 403, 403, 403, 200, 403, 403, 403),
     ("core:import_start", "kind:disbursements", "get"): (302, 403, 403, 403, 403, 200, 403, 403, 403),
     ("core:import_template", "kind:receipts", "get"): (302, 403, 403, 403, 403, 200, 403, 403, 403),
+    ("core:import_start", "kind:quotas", "get"): (302, 403, 403, 403, 200, 403, 403, 403, 403),
+    ("core:import_template", "kind:quotas", "get"): (302, 403, 403, 403, 200, 403, 403, 403, 403),
     ("core:import_start", "kind:unknown", "get"): (302, 404, 404, 404, 404, 404, 404, 404, 404),
     ("core:import_template", "kind:compounds", "get"): (302, 200, 200, 200, 200, 403, 403, 403, 403),
     ("core:importbatch_detail", "batch_a", "get"): (302, 200, 404, 404, 404, 404, 404, 404, 404),

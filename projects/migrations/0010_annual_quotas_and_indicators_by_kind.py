@@ -109,9 +109,9 @@ class Migration(migrations.Migration):
                         verbose_name="year",
                     ),
                 ),
-                ("compounds", models.PositiveIntegerField(default=0, verbose_name="compounds")),
-                ("households", models.PositiveIntegerField(default=0, verbose_name="households")),
-                ("buildings", models.PositiveIntegerField(default=0, verbose_name="buildings")),
+                ("compounds", models.PositiveIntegerField(default=0, verbose_name="number of compounds")),
+                ("households", models.PositiveIntegerField(default=0, verbose_name="number of households")),
+                ("buildings", models.PositiveIntegerField(default=0, verbose_name="number of buildings")),
                 (
                     "floor_area",
                     models.DecimalField(
@@ -129,7 +129,7 @@ class Migration(migrations.Migration):
                         default=0,
                         max_digits=14,
                         validators=[django.core.validators.MinValueValidator(0)],
-                        verbose_name="investment",
+                        verbose_name="quota investment",
                     ),
                 ),
                 ("note", models.CharField(blank=True, max_length=200, verbose_name="note")),

@@ -38,16 +38,16 @@ class AnnualQuota(BaseModel):
     year = models.PositiveSmallIntegerField(
         _("year"), validators=[MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)]
     )
-    compounds = models.PositiveIntegerField(_("compounds"), default=0)
-    households = models.PositiveIntegerField(_("households"), default=0)
-    buildings = models.PositiveIntegerField(_("buildings"), default=0)
+    compounds = models.PositiveIntegerField(_("number of compounds"), default=0)
+    households = models.PositiveIntegerField(_("number of households"), default=0)
+    buildings = models.PositiveIntegerField(_("number of buildings"), default=0)
     # In m², as a compound's floor area (12 digits: the largest city's quota is far below it).
     floor_area = models.DecimalField(
         _("floor area (m²)"), max_digits=12, decimal_places=2, default=0, validators=[MinValueValidator(0)]
     )
     # Yuan, typed and shown in 万元 (core.money).
     investment = models.DecimalField(
-        _("investment"), max_digits=14, decimal_places=2, default=0, validators=[MinValueValidator(0)]
+        _("quota investment"), max_digits=14, decimal_places=2, default=0, validators=[MinValueValidator(0)]
     )
     note = models.CharField(_("note"), max_length=200, blank=True)
 
@@ -82,7 +82,11 @@ class AnnualQuota(BaseModel):
 
     def clean(self):
         # A region's level lives in another table, out of a CheckConstraint's reach.
-        if self.region_id is not None and self.region.level not in QUOTA_LEVELS:
+        try:
+            level = self.region.level if self.region_id is not None else None
+        except (Region.DoesNotExist, ValueError, TypeError, ValidationError):
+            return  # no such region: the field's own error says so
+        if level is not None and level not in QUOTA_LEVELS:
             raise ValidationError({"region": _("A quota is set for a city or a district, not a street.")})
 
     @property

@@ -18,7 +18,8 @@ from core.money import WanField
 from core.spreadsheets import write_xlsx
 from funding.models import Disbursement, FundingPlanLine, FundReceipt
 from funding.pages.forms import DisbursementForm, PlanLineForm, ReceiptForm
-from projects.models import ProgressReport, Project, ProjectItem, RenovationItem
+from projects.models import AnnualQuota, ProgressReport, Project, ProjectItem, RenovationItem
+from projects.quotas.forms import QuotaRowForm
 from projects.works.forms import ProgressReportForm, ProjectItemForm
 from projects.works.importers import ProjectItemImporter
 from tests.factories import compound_in, project_in
@@ -37,6 +38,7 @@ MONEY_INPUTS = {
     (FundingPlanLine, "amount"): PlanLineForm,
     (FundReceipt, "amount"): ReceiptForm,
     (Disbursement, "amount"): DisbursementForm,
+    (AnnualQuota, "investment"): QuotaRowForm,
 }
 
 
