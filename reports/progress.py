@@ -10,6 +10,7 @@ in SQL, and Python only adds up the handful of grouped rows.
 """
 
 import datetime
+import re
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
 
@@ -41,22 +42,28 @@ from projects.models import (
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
 
-# The unit of an indicator, from the end of its code: the catalogue names a length "…_km" and an
-# area "…_m2"; everything else is counted (个/处).
-UNIT_SUFFIXES = (("_km", "km"), ("_m2", "m²"))
+# The unit of an indicator: the one its label ends with, "加装电梯（部）" → 部, in the language the
+# label is read in; without one, from the end of its code (the catalogue names a length "…_km" and
+# an area "…_m2"), else a count.
+LABEL_UNIT = re.compile(r"[（(]([^（）()]+)[）)]\s*$")
+UNIT_SUFFIXES = (("_km", _("km")), ("_m2", "m²"))
 COUNT_UNIT = _("pcs")
 
 
-def _unit(code):
+def _unit(code, label):
+    found = LABEL_UNIT.search(str(label))
+    if found:
+        return found.group(1)
     for suffix, unit in UNIT_SUFFIXES:
         if code.endswith(suffix):
-            return unit
-    return COUNT_UNIT
+            return str(unit)
+    return str(COUNT_UNIT)
 
 
 def indicators():
-    """[(code, label, unit)] of the catalogue's national indicators, in the catalogue's order."""
-    return [(code, label, _unit(code)) for code, label in RenovationItem.Indicator.choices if code]
+    """[(code, label, unit)] of the catalogue's national indicators, in the catalogue's order (the
+    label names its unit as the catalogue writes it)."""
+    return [(code, label, _unit(code, label)) for code, label in RenovationItem.Indicator.choices if code]
 
 
 class _Indicators:
