@@ -28,10 +28,21 @@ def document_context(notice):
         "content": notice.context,
         "kind": kind,
         "body_template": kind.template,
+        "mark_size": mark_size(notice.issuer.header),
         "issued_on": official_date(notice.issued_on),
         # 印发日期 of the 版记: the day it is printed for distribution, which is its issue date.
         "printed_on": official_date(notice.issued_on),
     }
+
+
+# The issuer mark is as large as 36 pt, and never wider than the text block (156 mm, 442 pt): a long
+# name (淄博市住房和城乡建设局文件, 12 characters) is set smaller rather than broken over two lines.
+MARK_MAX_PT = 36
+MARK_WIDTH_PT = 410
+
+
+def mark_size(header):
+    return min(MARK_MAX_PT, MARK_WIDTH_PT // max(len(header), 1))
 
 
 def notice_pdf(notice):

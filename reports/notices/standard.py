@@ -227,7 +227,7 @@ def disbursement_context(disbursement, notice):
         "project": project.name,
         "district": _district_of(project.region).name,
         "compounds": [c["name"] for c in _compounds(project)],
-        "source": disbursement.source.name,
+        "source": _money_of(disbursement.source),
         "amount_wan": format_wan(disbursement.amount),
         "amount_words": amount_in_words(disbursement.amount),
         "payee": disbursement.payee,
@@ -237,8 +237,13 @@ def disbursement_context(disbursement, notice):
     }
 
 
+def _money_of(source):
+    """市级财政资金 stays as it is; 社会资本 reads 社会资本资金."""
+    return source.name if source.name.endswith("资金") else f"{source.name}资金"
+
+
 def disbursement_title(disbursement):
-    return f"关于拨付{disbursement.project.name}{disbursement.source.name}资金的通知"
+    return f"关于拨付{disbursement.project.name}{_money_of(disbursement.source)}的通知"
 
 
 def disbursement_label(disbursement):
