@@ -1,7 +1,8 @@
-"""Rendering notices to PDF in a background job. One job renders one notice or a whole batch; each
-notice is one item, rendered by ``run_item``, which is idempotent: a notice whose PDF is stored is
-skipped, and a PDF is stored first and then recorded by one conditional UPDATE, so two workers
-rendering the same notice leave one file recorded (the loser removes its own)."""
+"""Rendering notices to PDF in a background batch job (core.job_kinds.batch_job_kind): one job
+renders one notice or a whole batch, each notice an item that core shares out over the workers.
+``run_item`` is idempotent: a notice whose PDF is stored is skipped, and a PDF is stored first and
+then recorded by one conditional UPDATE, so a second run leaves one file recorded (it removes its
+own copy) and a run killed between the two leaves the notice to be rendered again."""
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -73,25 +74,23 @@ def run_item(job, key):
 
 def describe(result):
     return [
-        (gettext("Notices rendered"), result.get("rendered", 0)),
-        (gettext("Already rendered"), result.get("skipped", 0)),
+        (gettext("Notices"), result.get("total", 0)),
+        (gettext("Notices rendered"), result.get("done", 0)),
+        (gettext("Notices not rendered"), result.get("failed", 0)),
     ]
 
 
-def render_all(job, report):
-    """The whole job in one worker (until core's batch jobs share it among several)."""
-    keys = items(job)
-    counts = {"rendered": 0, "skipped": 0}
-    for done, key in enumerate(keys, start=1):
-        counts[run_item(job, key)] += 1
-        report(
-            done * 100 // len(keys),
-            gettext("%(done)s of %(total)s notices") % {"done": done, "total": len(keys)},
-        )
-    return counts
+def item_label(key):
+    """A notice of a job reads as its number (a failed one is listed by it on the job's page)."""
+    number = Notice.objects.filter(pk=int(key)).values_list("number", flat=True).first()
+    return number or key
 
 
 def register():
-    from core.jobs import job_kind
+    from core.job_kinds import batch_job_kind
 
-    job_kind(RENDER_JOB, _("Rendering notices"), describe=describe, thread_in_process=True)(render_all)
+    # Core shares the notices of a job out over the workers, each rendered once (core.jobs).
+    batch_job_kind(
+        RENDER_JOB, _("Rendering notices"), items=items, run_item=run_item, describe=describe,
+        item_label=item_label, thread_in_process=True,
+    )  # fmt: skip

@@ -111,3 +111,13 @@ def payment(world, building, sources):
         expected_round=request.round,
     )  # fmt: skip
     return Disbursement.objects.get(pk=disbursement.pk)
+
+
+@pytest.fixture
+def eager_tasks():
+    from config.celery import app as celery_app
+
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = previous

@@ -4,6 +4,9 @@ is about; rendering is idempotent (a stored notice is skipped)."""
 import datetime
 import subprocess
 
+import pytest
+
+from core.models import Job
 from reports.models import Notice
 from reports.notices import rendering
 from reports.notices.services import notice_issue
@@ -29,13 +32,18 @@ def pdf_text(notice):
     return "".join(out.stdout.decode().split())  # CJK text may be spaced out by the layout
 
 
-def issued(world, kind, subject, issuer):
-    notice = notice_issue(kind=kind, subject=subject, issuer=issuer, user=world["city"], issued_on=ON)
-    # Tests run jobs inline: the render job has run by now (on commit of the test's transaction
-    # it would; here the job runs when queued). Render directly if it waits for the commit.
-    if not Notice.objects.get(pk=notice.pk).is_rendered:
-        rendering.run_item(notice.job, str(notice.pk))
-    return notice
+@pytest.fixture
+def issued(world, eager_tasks, django_capture_on_commit_callbacks):
+    """issued(kind, subject, issuer) → the notice, its render job run to its end in-process."""
+
+    def issue(kind, subject, issuer):
+        with django_capture_on_commit_callbacks(execute=True):
+            notice = notice_issue(kind=kind, subject=subject, issuer=issuer, user=world["city"], issued_on=ON)
+        notice.job.refresh_from_db()
+        assert notice.job.status == Job.Status.SUCCEEDED, notice.job.message
+        return notice
+
+    return issue
 
 
 def assert_official(text, notice, issuer):
@@ -44,10 +52,10 @@ def assert_official(text, notice, issuer):
 
 
 def test_a_publicity_notice_prints_the_plan_and_its_money_and_no_qr_code_without_a_public_page(
-    needs_poppler, world, payment, building, issuers
+    needs_poppler, issued, payment, building, issuers
 ):
     assert public_url_for(building) is None
-    notice = issued(world, PUBLICITY, building, issuers["city"])
+    notice = issued(PUBLICITY, building, issuers["city"])
     text = pdf_text(notice)
     assert_official(text, notice, issuers["city"])
     for fact in (
@@ -63,9 +71,9 @@ def test_a_publicity_notice_prints_the_plan_and_its_money_and_no_qr_code_without
 
 
 def test_a_construction_notice_prints_contractor_supervisor_period_and_safety_notes(
-    needs_poppler, world, building, issuers
+    needs_poppler, issued, building, issuers
 ):
-    notice = issued(world, CONSTRUCTION, building, issuers["district"])
+    notice = issued(CONSTRUCTION, building, issuers["district"])
     text = pdf_text(notice)
     assert_official(text, notice, issuers["district"])
     for fact in ("淄博建工集团有限公司", "山东正信监理有限公司", "安全提示", "华光路小区居民朋友们："):
@@ -73,26 +81,26 @@ def test_a_construction_notice_prints_contractor_supervisor_period_and_safety_no
 
 
 def test_an_approval_prints_the_approval_date_body_and_document_number(
-    needs_poppler, world, approved, issuers
+    needs_poppler, issued, approved, issuers
 ):
-    notice = issued(world, APPROVAL, approved, issuers["city"])
+    notice = issued(APPROVAL, approved, issuers["city"])
     text = pdf_text(notice)
     assert_official(text, notice, issuers["city"])
     for fact in ("2026年3月15日", "淄建发〔2026〕7号", "此复", "张店区车站街道办事处："):
         assert fact in text, fact
 
 
-def test_an_acceptance_opinion_prints_the_acceptance_date(needs_poppler, world, accepted, issuers):
-    notice = issued(world, ACCEPTANCE, accepted, issuers["city"])
+def test_an_acceptance_opinion_prints_the_acceptance_date(needs_poppler, issued, accepted, issuers):
+    notice = issued(ACCEPTANCE, accepted, issuers["city"])
     text = pdf_text(notice)
     assert_official(text, notice, issuers["city"])
     assert "2026年10月8日" in text and "同意通过竣工验收" in text
 
 
 def test_a_disbursement_notice_prints_the_amount_in_wan_and_in_words_and_the_voucher(
-    needs_poppler, world, payment, issuers
+    needs_poppler, issued, payment, issuers
 ):
-    notice = issued(world, DISBURSEMENT, payment, issuers["finance"])
+    notice = issued(DISBURSEMENT, payment, issuers["finance"])
     text = pdf_text(notice)
     assert_official(text, notice, issuers["finance"])
     for fact in ("40.50万元", "肆拾万伍仟元整", "记-2026-0001", "淄博建工集团有限公司", "首期工程款"):
@@ -117,3 +125,48 @@ def test_the_notice_keeps_what_it_printed_when_the_project_changes(world, buildi
     building.contractor = "另一家施工单位"
     building.save()
     assert Notice.objects.get(pk=notice.pk).context["contractor"] == "淄博建工集团有限公司"
+
+
+def test_a_batch_is_rendered_by_one_job_shared_out_in_items(
+    world, issuers, eager_tasks, django_capture_on_commit_callbacks, monkeypatch
+):
+    from core.models import JobItem
+    from reports.notices.services import notices_issue_batch
+    from tests.factories import compound_in, project_in
+
+    monkeypatch.setattr(rendering, "notice_pdf", lambda notice: b"%PDF-1.7 " + notice.number.encode())
+    projects = [project_in(compound_in(world.community_a), stage="construction") for _ in range(12)]
+    with django_capture_on_commit_callbacks(execute=True):
+        job = notices_issue_batch(
+            kind=CONSTRUCTION, subjects=projects, issuer=issuers["city"], user=world["city"]
+        )
+    job.refresh_from_db()
+    assert job.status == Job.Status.SUCCEEDED, job.message
+    assert job.result == {"total": 12, "done": 12, "failed": 0}
+    assert JobItem.objects.filter(job=job, status="done").count() == 12
+    notices = Notice.objects.filter(job=job).order_by("sequence")
+    assert all(n.is_rendered for n in notices)
+    with notices[11].file.open("rb") as file:
+        assert file.read() == "%PDF-1.7 淄建〔2026〕12号".encode()
+
+
+def test_a_failed_rendering_keeps_the_number_and_the_job_names_the_notice(
+    world, building, issuers, eager_tasks, django_capture_on_commit_callbacks, monkeypatch
+):
+    from core.pdf import PdfTimeout
+
+    def stuck(notice):
+        raise PdfTimeout("PDF rendering took longer than 60 s")
+
+    monkeypatch.setattr(rendering, "notice_pdf", stuck)
+    with django_capture_on_commit_callbacks(execute=True):
+        notice = notice_issue(
+            kind=CONSTRUCTION, subject=building, issuer=issuers["city"], user=world["city"], issued_on=ON
+        )
+    notice.job.refresh_from_db()
+    assert notice.job.status == Job.Status.FAILED
+    assert "淄建〔2026〕1号" in notice.job.message
+    assert (
+        Notice.objects.get(pk=notice.pk).number == "淄建〔2026〕1号"
+        and not Notice.objects.get(pk=notice.pk).is_rendered
+    )
