@@ -16,6 +16,7 @@ from projects.registry.eligibility import verdict
 from .approvals import seed_approvals
 from .attribution import start_dating
 from .projects import seed_projects
+from .quotas import seed_quotas
 from .synthetic_compounds import build_buildings, make_compounds
 
 SEED = 2020
@@ -132,6 +133,11 @@ def seed(context):
     created = seed_projects(city)
     if created:
         context.stdout.write(f"{city.name}: {created} projects, one in every stage, with items and records")
+    quotas = seed_quotas(city)
+    if quotas:
+        context.stdout.write(
+            f"{city.name}: {quotas} annual quotas (2020–2022 and this year), split to districts"
+        )
     requests = seed_approvals(city)
     if requests:
         context.stdout.write(f"{city.name}: approval flows, and {requests} requests under way")

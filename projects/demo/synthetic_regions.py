@@ -20,7 +20,7 @@ from guardian.models import GroupObjectPermission, UserObjectPermission
 
 from org.demo import street_office_name
 from org.models import CityPolicy, Organisation, Region, User
-from projects.models import Building, Compound, Project, ProjectPolicy
+from projects.models import AnnualQuota, Building, Compound, Project, ProjectPolicy
 
 from .synthetic_apps import synthetic_modules
 
@@ -270,6 +270,7 @@ def delete_synthetic_data():
         counts["buildings"] = Building.objects.filter(compound__city__in=cities).delete()[0]
         counts["compounds"] = Compound.objects.filter(city__in=cities).delete()[0]
         counts["policies"] = CityPolicy.objects.filter(city__in=cities).delete()[0]
+        counts["annual quotas"] = AnnualQuota.objects.filter(region__in=region_ids).delete()[0]
         organisations = Organisation.objects.filter(region__in=region_ids)
         counts["users detached"] = User.objects.filter(organisation__in=organisations).update(
             organisation=None

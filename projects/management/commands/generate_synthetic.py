@@ -21,6 +21,7 @@ from org.models import Organisation, Region
 from projects.demo.synthetic_apps import synthetic_modules
 from projects.demo.synthetic_compounds import build_buildings, build_compounds
 from projects.demo.synthetic_projects import build_projects
+from projects.demo.synthetic_quotas import build_quotas
 from projects.demo.synthetic_regions import (
     PROVINCE_CODE,
     PROVINCE_NAME,
@@ -30,6 +31,7 @@ from projects.demo.synthetic_regions import (
     synthetic_regions,
 )
 from projects.models import (
+    AnnualQuota,
     Building,
     Compound,
     Finding,
@@ -83,13 +85,14 @@ class Command(BaseCommand):
             compounds = build_compounds(communities=tree.communities, rng=rng, per_community=per_community)
             buildings = build_buildings(compounds=compounds, rng=rng)
             made = build_projects(tree=tree, compounds=compounds, rng=rng, today=timezone.localdate())
+            made.update(build_quotas(tree=tree, rng=rng))  # each district's and city's annual quotas
             # The apps above projects add their rows to every project (funding: plans, receipts...).
             for module in synthetic_modules():
                 made.update(module.build(cities=tree.cities, rng=rng, today=timezone.localdate()))
         if connection.vendor == "postgresql":
             # Fresh statistics, or the planner guesses from the empty tables until autovacuum runs.
             tables = (
-                Region, Organisation, Compound, Building, Project, ProjectCompound, ProjectItem,
+                Region, Organisation, Compound, Building, Project, ProjectCompound, ProjectItem, AnnualQuota,
                 ProgressReport, Inspection, Finding, *(m for module in synthetic_modules() for m in module.MODELS),
             )  # fmt: skip
             with connection.cursor() as cursor:
