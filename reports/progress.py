@@ -231,35 +231,31 @@ def quota_figures(*, city, year, districts):
 
 def compound_figures(projects, as_of):
     """{district id: values} of the compounds of ``projects`` started and completed by ``as_of``,
-    each compound once (in its own district) however many of the projects bundle it: one query.
+    each compound once (in its own district) however many of the projects bundle it: two queries.
 
     A compound is started when one of the projects holding it started construction by ``as_of``
     (``Project.started_on``), completed when one of them finished construction (``completed_on``)."""
-    links = ProjectCompound.objects.filter(project__in=projects.values("pk"), compound=OuterRef("pk"))
-    rows = (
-        Compound.objects.filter(
-            pk__in=ProjectCompound.objects.filter(project__in=projects.values("pk")).values("compound")
+    found = {}
+    for state, fact in (("started", "started_on"), ("completed", "completed_on")):
+        holding = ProjectCompound.objects.filter(
+            compound=OuterRef("pk"), project__in=projects.values("pk"), **{f"project__{fact}__lte": as_of}
         )
-        .annotate(
-            is_started=Exists(links.filter(project__started_on__lte=as_of)),
-            is_completed=Exists(links.filter(project__completed_on__lte=as_of)),
+        rows = (
+            Compound.objects.filter(Exists(holding))
+            .values(district=F("community__parent__parent"))
+            .annotate(
+                **{
+                    f"{state}_compounds": Count("pk"),
+                    f"{state}_households": Sum("household_count"),
+                    f"{state}_buildings": Sum("building_count"),
+                    f"{state}_floor_area": Sum("floor_area"),
+                }
+            )
+            .order_by()
         )
-        .values(district=F("community__parent__parent"))
-        .annotate(
-            **{
-                f"{state}_{name}": aggregate(column, filter=Q(**{f"is_{state}": True}))
-                for state in ("started", "completed")
-                for name, aggregate, column in (
-                    ("compounds", Count, "pk"),
-                    ("households", Sum, "household_count"),
-                    ("buildings", Sum, "building_count"),
-                    ("floor_area", Sum, "floor_area"),
-                )
-            }
-        )
-        .order_by()
-    )
-    return {row.pop("district"): row for row in rows}
+        for row in rows:
+            found.setdefault(row.pop("district"), {}).update(row)
+    return found
 
 
 def investment_figures(projects, as_of):
@@ -326,7 +322,7 @@ def progress(*, city, year, as_of, user=None):
     """The progress of ``city``'s plan year ``year`` as of ``as_of``: per district and in total.
 
     ``user`` None: the whole city (jobs, commands); with a user, the projects and money they may
-    read and the districts of their area. Seven queries (and the user's scope, read once)."""
+    read and the districts of their area. Eight queries (and the user's scope, read once)."""
     districts, whole_city = shown_regions(city=city, user=user)
     projects = year_projects(city=city, year=year, user=user)
     rows = {d.pk: Figures(region_id=d.pk, region_name=d.name) for d in districts}
