@@ -412,6 +412,9 @@ class Target:
         if obj.startswith(("prereq:", "step:")):
             project = _objects(self.world)["project_a"]()
             return reverse(self.url_name, args=[project.pk, obj.split(":", 1)[1]])
+        if obj.startswith("notice:"):  # notice:<kind>:<subject>
+            _prefix, kind, name = obj.split(":")
+            return reverse(self.url_name, args=[kind, _objects(self.world)[name]().pk])
         return reverse(self.url_name, args=[_objects(self.world)[obj]().pk])
 
 
@@ -434,6 +437,8 @@ def _post_only_forms():
     from projects.lifecycle.forms import transition_form
     from projects.lifecycle.transitions import transition_for
     from projects.works.forms import FindingCloseForm
+    from reports.monthly import views as monthly_views
+    from reports.notices.forms import VoidForm
 
     def fields(**named):
         return type("JunkForm", (forms.Form,), named)()
@@ -456,6 +461,9 @@ def _post_only_forms():
         "funding:disbursement_add": lambda obj: money_forms.DisbursementForm(),
         "funding:disbursement_reverse": lambda obj: money_forms.ReversalForm(),
         "funding:proposal_decide": lambda obj: ProposalForm(),
+        "reports:monthly_build": lambda obj: monthly_views.BuildForm(cities=()),
+        "reports:monthly_reopen": lambda obj: monthly_views.ReopenForm(),
+        "reports:notice_void": lambda obj: VoidForm(),
         "set_language": lambda obj: fields(
             language=forms.ChoiceField(choices=[("zh-hans", "zh-hans")]), next=forms.CharField()
         ),
@@ -464,11 +472,11 @@ def _post_only_forms():
 
 # POST-only views that read nothing from the POST: they get unknown keys.
 FORMLESS_POSTS = {
-    "logout", "core:selfcheck_start", "core:importbatch_commit", "core:importbatch_retry",
+    "logout", "core:selfcheck_start", "core:importbatch_commit", "core:importbatch_retry", "core:job_retry",
     "projects:prerequisite_clear", "projects:attachment_delete",
     "approvals:flowversion_create", "approvals:flowversion_publish", "approvals:flowversion_discard",
     "approvals:stage_delete", "approvals:delegation_end", "core:notification_read_all",
-    "funding:fundingplanline_delete",
+    "funding:fundingplanline_delete", "reports:monthly_submit",
 }  # fmt: skip
 
 

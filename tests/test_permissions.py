@@ -25,6 +25,8 @@ from tests.factories import (
     renovation_item,
 )
 from tests.funding.factories import disbursement_in, plan_line_in, receipt_in
+from tests.reports.monthly_factories import monthly_report_in
+from tests.reports.notices.factories import approved_in, construction_in, notice_in, notice_issuers
 
 # Persona order:   anon  clerk_a clerk_b district city finance leader auditor sysadmin
 ALL_OK = (302, 200, 200, 200, 200, 200, 200, 200, 200)
@@ -231,6 +233,58 @@ TABLE = {
     ("funding:disbursement_reverse", "released_a", "post"): (302, 403, 403, 403, 403, 200, 403, 403, 403),
     # The ledger (and its export, ?export=xlsx): every reader of money, each over their own rows.
     ("funding:ledger", None, "get"): (302, 200, 200, 200, 200, 200, 200, 200, 403),
+    # The monthly report: city staff build and submit, the system administrator reopens, district
+    # staff, reviewers, leaders and auditors read; street clerks have no business with it.
+    ("reports:monthly_list", None, "get"): (302, 403, 403, 200, 200, 200, 200, 200, 200),
+    ("reports:monthly_build", None, "post"): (302, 403, 403, 403, 200, 403, 403, 403, 403),
+    ("reports:monthly_detail", "monthly_report", "get"): (302, 403, 403, 200, 200, 200, 200, 200, 200),
+    ("reports:monthly_submit", "monthly_report", "post"): (302, 403, 403, 403, 302, 403, 403, 403, 403),
+    ("reports:monthly_reopen", "monthly_report", "post"): (302, 403, 403, 403, 403, 403, 403, 403, 200),
+    ("reports:monthly_xlsx", "monthly_report", "get"): (302, 403, 403, 200, 200, 200, 200, 200, 200),
+    ("reports:monthly_pdf", "monthly_report", "get"): (302, 403, 403, 200, 200, 200, 200, 200, 200),
+    # Notices (reports.notices.setup): every role of a city reads the register of its area (a clerk:
+    # their street's); city staff issue every kind and void; district staff issue 改造公示 and
+    # 施工告知书 in their district bureau's name; the system administrator keeps the issuers (admin).
+    ("reports:notice_list", None, "get"): (302, 200, 200, 200, 200, 200, 200, 200, 403),
+    ("reports:notice_detail", "notice_a", "get"): (302, 200, 404, 200, 200, 200, 200, 200, 403),
+    ("reports:notice_download", "notice_a", "get"): (302, 200, 404, 200, 200, 200, 200, 200, 403),
+    ("reports:notice_void", "notice_a", "post"): (302, 403, 403, 403, 200, 403, 403, 403, 403),
+    ("reports:project_notices", "project_a", "get"): (302, 200, 404, 200, 200, 200, 200, 200, 403),
+    ("reports:notice_issue", "notice:construction:construction_a", "get"): (
+        302,
+        403,
+        403,
+        200,
+        200,
+        403,
+        403,
+        403,
+        403,
+    ),
+    ("reports:notice_issue", "notice:construction:construction_a", "post"): (
+        302,
+        403,
+        403,
+        200,
+        200,
+        403,
+        403,
+        403,
+        403,
+    ),
+    ("reports:notice_issue", "notice:approval:approved_a", "get"): (
+        302,
+        403,
+        403,
+        403,
+        200,
+        403,
+        403,
+        403,
+        403,
+    ),
+    ("reports:notice_batch", None, "get"): (302, 403, 403, 200, 200, 403, 403, 403, 403),
+    ("reports:notice_batch", None, "post"): (302, 403, 403, 200, 200, 403, 403, 403, 403),
 }
 
 # Django's own admin pages beyond the index answer to Django's admin permissions.
@@ -287,6 +341,10 @@ def _objects(world):
         "planline_a": lambda: plan_line_in(project_a()),
         "receipt_a": lambda: receipt_in(project_a(), world["finance"]),
         "released_a": lambda: disbursement_in(project_a(), world["district"]),
+        "monthly_report": lambda: monthly_report_in(world.city),
+        "notice_a": lambda: notice_in(world.community_a, world["city"]),
+        "construction_a": lambda: notice_issuers() and construction_in(world.community_a),
+        "approved_a": lambda: notice_issuers() and approved_in(world.community_a),
     }
 
 
@@ -328,6 +386,9 @@ def test_permission_table(url_name, obj, method, world, client_for):
             url = reverse(url_name, args=[obj.removeprefix("kind:")])
         elif obj.startswith(("prereq:", "step:")):
             url = reverse(url_name, args=[_objects(world)["project_a"]().pk, obj.split(":", 1)[1]])
+        elif obj.startswith("notice:"):  # notice:<kind>:<subject>, the issue form of a kind
+            _prefix, kind, name = obj.split(":")
+            url = reverse(url_name, args=[kind, _objects(world)[name]().pk])
         else:
             url = reverse(url_name, args=[_objects(world)[obj]().pk])
         client = client_for(persona)

@@ -140,9 +140,7 @@ class NoticeVoidView(RestrictedViewMixin, View):
                 return redirect(notice.get_absolute_url())
         view = NoticeDetailView(request=request, kwargs={"pk": pk}, object=notice)
         view.object = notice
-        return render(
-            request, view.template_name, view.get_context_data(void_form=form, object=notice), status=400
-        )
+        return render(request, view.template_name, view.get_context_data(void_form=form, object=notice))
 
 
 class ProjectNoticesView(RestrictedViewMixin, DetailView):
@@ -229,14 +227,14 @@ class NoticeIssueView(RestrictedViewMixin, View):
                     _("%(number)s was issued; its PDF is being rendered.") % {"number": notice.number},
                 )
                 return redirect(notice.get_absolute_url())
-        return self.show(form, status=400)
+        return self.show(form)
 
-    def show(self, form, status=200):
+    def show(self, form):
         context = {
             "form": form, "kind": self.kind, "subject": self.subject,
             "subject_label": self.kind.subject_label(self.subject), "subject_url": self.subject.get_absolute_url(),
         }  # fmt: skip
-        return render(self.request, self.template_name, context, status=status)
+        return render(self.request, self.template_name, context)
 
 
 class NoticeBatchView(RestrictedViewMixin, View):
@@ -287,8 +285,7 @@ class NoticeBatchView(RestrictedViewMixin, View):
                     % {"count": len(form.chosen())},
                 )
                 return redirect(job.get_absolute_url())
-        return self.show(scope, kind, form, status=400)
+        return self.show(scope, kind, form)
 
-    def show(self, scope, kind, form, status=200):
-        context = {"scope": scope, "kind": kind, "form": form}
-        return render(self.request, self.template_name, context, status=status)
+    def show(self, scope, kind, form):
+        return render(self.request, self.template_name, {"scope": scope, "kind": kind, "form": form})
