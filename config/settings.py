@@ -187,6 +187,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "approvals.tasks.overdue_digest",
         "schedule": crontab(hour=8, minute=0),
     },
+    # Each city's monthly report is built on its report day (reports.policy; once a day is enough).
+    "build-due-monthly-reports": {
+        "task": "reports.monthly.tasks.build_due_monthly_reports",
+        "schedule": crontab(hour=1, minute=0),
+    },
 }
 
 # --- Authentication and permissions -----------------------------------------------------------

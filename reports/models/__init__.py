@@ -1,5 +1,7 @@
-"""The reports app's tables, one module per part: notices (the register of official documents)."""
+"""The reports app's tables, one module per part: notices (the register of official documents),
+monthly (the monthly report snapshots and the reports section of the city policy)."""
 
+from .monthly import MonthlyReport, ReportPolicy
 from .notices import DocumentCounter, Notice, NoticeIssuer
 
-__all__ = ["DocumentCounter", "Notice", "NoticeIssuer"]
+__all__ = ["DocumentCounter", "MonthlyReport", "Notice", "NoticeIssuer", "ReportPolicy"]
