@@ -32,11 +32,7 @@ def quota_year(value):
     return integer(value, minimum=FIRST_YEAR, maximum=LAST_YEAR)
 
 
-@described(lambda: _("Number in 10k yuan (万元), at most 6 decimal places, at least 0"))
-def investment_wan(value):
-    return wan_cell(value, minimum=0, maximum=MAX_WAN)
-
-
+investment_wan = partial(wan_cell, minimum=0, maximum=MAX_WAN)
 count = partial(integer, minimum=0, maximum=MAX_COUNT)
 area = partial(decimal, places=2, minimum=0, maximum=Decimal("9999999999.99"))
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
+from core.exports import export_response
 from core.imports import importer_allowed
 from core.permissions import can
 from core.views import RestrictedViewMixin
@@ -108,6 +109,15 @@ class QuotaTableView(RestrictedViewMixin, View):
                 request,
                 self.template_name,
                 {"city": None, "verbose_name_plural": AnnualQuota._meta.verbose_name_plural},
+            )
+        if request.GET.get("export") in ("xlsx", "csv"):
+            return export_response(
+                user=request.user,
+                kind="quotas",
+                queryset=AnnualQuota.objects.restrict(request.user)
+                .filter(region__path__startswith=self.city.path, year=self.year)
+                .order_by("region__path"),
+                export_format=request.GET["export"],
             )
         table = quota_table(self.city, self.year, user=request.user)
         return self.page(table, self.forms_for(table) if self.may_edit() else None)
