@@ -1,18 +1,14 @@
 """The reads of notices: the issuers a user may sign for, the register, the subjects of a kind."""
 
-from functools import reduce
-from operator import or_
-
-from django.db.models import Q
-
 from reports.models import Notice, NoticeIssuer
 
 from .kinds import notice_kinds
 
 
 def issuers_for(user):
-    """Active issuers whose organisation lies in the user's area: city staff sign for the city's
-    bureaus, district staff for their district's bureau (if it has an issuer)."""
+    """Active issuers whose organisation covers the user's own region (not one below it): city
+    staff sign for the city's bureaus, district staff for their district's bureau (if it has an
+    issuer); nobody signs in the name of a body below them."""
     issuers = NoticeIssuer.objects.filter(active=True).select_related("organisation__region")
     if not user.is_authenticated:
         return issuers.none()
@@ -21,7 +17,7 @@ def issuers_for(user):
         return issuers
     if not paths:
         return issuers.none()
-    return issuers.filter(reduce(or_, (Q(organisation__region__path__startswith=p) for p in paths)))
+    return issuers.filter(organisation__region__path__in=paths)
 
 
 def default_issuer(kind, user):

@@ -36,9 +36,11 @@ def pdf_text(notice):
 def issued(world, eager_tasks, django_capture_on_commit_callbacks):
     """issued(kind, subject, issuer) → the notice, its render job run to its end in-process."""
 
-    def issue(kind, subject, issuer):
+    def issue(kind, subject, issuer, persona="city"):
         with django_capture_on_commit_callbacks(execute=True):
-            notice = notice_issue(kind=kind, subject=subject, issuer=issuer, user=world["city"], issued_on=ON)
+            notice = notice_issue(
+                kind=kind, subject=subject, issuer=issuer, user=world[persona], issued_on=ON
+            )
         notice.job.refresh_from_db()
         assert notice.job.status == Job.Status.SUCCEEDED, notice.job.message
         return notice
@@ -73,7 +75,7 @@ def test_a_publicity_notice_prints_the_plan_and_its_money_and_no_qr_code_without
 def test_a_construction_notice_prints_contractor_supervisor_period_and_safety_notes(
     needs_poppler, issued, building, issuers
 ):
-    notice = issued(CONSTRUCTION, building, issuers["district"])
+    notice = issued(CONSTRUCTION, building, issuers["district"], persona="district")
     text = pdf_text(notice)
     assert_official(text, notice, issuers["district"])
     for fact in ("淄博建工集团有限公司", "山东正信监理有限公司", "安全提示", "华光路小区居民朋友们："):

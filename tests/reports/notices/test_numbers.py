@@ -37,7 +37,9 @@ def test_numbers_start_at_one_per_issuer_and_year_and_read_like_an_official_docu
 ):
     first = issue(world, building, issuers, issued_on=datetime.date(2026, 11, 29))
     second = issue(world, building, issuers, issued_on=datetime.date(2026, 11, 29))
-    other_issuer = issue(world, building, issuers, issuer="district", issued_on=datetime.date(2026, 11, 29))
+    other_issuer = issue(
+        world, building, issuers, persona="district", issuer="district", issued_on=datetime.date(2026, 11, 29)
+    )
     next_year = issue(world, building, issuers, issued_on=datetime.date(2027, 1, 4))
     assert [first.number, second.number] == ["淄建〔2026〕1号", "淄建〔2026〕2号"]
     assert other_issuer.number == "张建〔2026〕1号"
