@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import progress_views, views
 from .monthly import urls as monthly_urls
 from .notices import urls as notices_urls
 
@@ -8,6 +8,7 @@ app_name = "reports"
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
+    path("reports/progress/", progress_views.ProgressView.as_view(), name="progress"),
     *monthly_urls.urlpatterns,  # /reports/monthly/...
     *notices_urls.urlpatterns,  # /reports/notices/...
 ]
