@@ -24,7 +24,7 @@ import logging
 import threading
 from datetime import timedelta
 
-from celery import current_app
+from celery import current_app, current_task
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connections, transaction
@@ -222,7 +222,7 @@ def _chunk_send(job_id, keys):
     items = JobItem.objects.filter(job_id=job_id, key__in=keys, status=JobItem.Status.PENDING)
     items.update(dispatched_at=timezone.now())
     try:
-        current_app.tasks[RUN_ITEMS_TASK].delay(job_id, keys)
+        current_app.tasks[RUN_ITEMS_TASK].apply_async((job_id, keys), queue=_queue_of_current_task())
     except Exception:  # the broker is down: see job_dispatch
         items.update(dispatched_at=None)
         log.warning(
@@ -230,6 +230,14 @@ def _chunk_send(job_id, keys):
         )
         return False
     return True
+
+
+def _queue_of_current_task():
+    """The queue the running task came from, so a batch's chunks follow its job to the workers
+    that serve that queue; None (the default queue) outside a worker."""
+    if not current_task or current_task.request.is_eager:  # a proxy: falsy outside a task
+        return None
+    return (current_task.request.delivery_info or {}).get("routing_key")
 
 
 def job_items_run(*, job_id, keys):

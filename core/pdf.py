@@ -1,16 +1,27 @@
 """PDF rendering with WeasyPrint: CJK fonts, only our own static files, and a time limit.
 
-Rendering happens in a forked child process so a runaway document can be stopped; the parent
-renders the template (it may touch the database) and the child only lays out HTML.
+A runaway document is stopped after ``PDF_TIMEOUT_SECONDS``. In a process's main thread (a Celery
+worker's pool process, a gunicorn worker, a command) the layout runs in the process itself under
+a SIGALRM timer: no fork per document, and WeasyPrint's font and style caches stay warm from one
+notice to the next (a batch of notices renders about as fast as WeasyPrint alone; docs/benchmarks.md).
+Elsewhere (a thread of the development server or of an in-process job) signals cannot reach the
+thread, so the layout runs in a forked child that is killed at the limit; the caller renders the
+template (it may touch the database) and the child only lays out HTML.
 """
 
+import logging
 import mimetypes
 import multiprocessing
+import signal
+import threading
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
+from django.utils.translation import gettext
+
+log = logging.getLogger(__name__)
 
 # A host that cannot exist: every relative URL in a document resolves under it, and the fetcher
 # serves only STATIC_URL paths below it from disk. Nothing ever leaves the machine.
@@ -58,43 +69,96 @@ def _make_fetcher():
     return StaticOnlyFetcher()
 
 
-def _render_in_child(html, conn):
-    try:
-        from weasyprint import HTML
+def _layout(html):
+    from weasyprint import HTML
 
-        pdf = HTML(string=html, base_url=BASE_URL, url_fetcher=_make_fetcher()).write_pdf()
-        conn.send(("ok", pdf))
+    return HTML(string=html, base_url=BASE_URL, url_fetcher=_make_fetcher()).write_pdf()
+
+
+def _timeout_error(timeout):
+    return PdfTimeout(gettext("Rendering the PDF took longer than %(seconds)s s.") % {"seconds": timeout})
+
+
+def _render_error(name, detail):
+    log.error("PDF rendering failed: %s: %s", name, detail)
+    return PdfError(gettext("The PDF could not be rendered (%(error)s).") % {"error": name})
+
+
+class _Deadline(BaseException):
+    """Raised by the timer inside WeasyPrint: a BaseException, so no ``except Exception`` of theirs
+    (around image fetching, say) swallows it."""
+
+
+def _alarm_usable():
+    """Whether a SIGALRM timer may stop this render: only the main thread receives signals, and
+    nobody else's alarm may be running or overridden."""
+    return (
+        threading.current_thread() is threading.main_thread()
+        and signal.getsignal(signal.SIGALRM) in (signal.SIG_DFL, None)
+        and signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+    )
+
+
+def _render_with_alarm(html, timeout):
+    def expire(signum, frame):
+        raise _Deadline
+
+    try:
+        signal.signal(signal.SIGALRM, expire)
+        signal.setitimer(signal.ITIMER_REAL, timeout)
+        try:
+            return _layout(html)
+        except Exception as exc:
+            raise _render_error(type(exc).__name__, exc) from exc
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+    except _Deadline:  # also when it fires a moment after the layout, before the timer is off
+        raise _timeout_error(timeout) from None
+    finally:
+        signal.signal(signal.SIGALRM, signal.SIG_DFL)
+
+
+def _child_main(html, conn):
+    try:
+        conn.send(("ok", _layout(html)))
     except Exception as exc:  # sent to the parent, which raises it as PdfError
-        conn.send(("error", f"{type(exc).__name__}: {exc}"))
+        conn.send(("error", (type(exc).__name__, str(exc))))
     finally:
         conn.close()
 
 
-def html_to_pdf(html, *, timeout=None):
-    """Bytes of the PDF laid out from ``html``; raises PdfTimeout after ``timeout`` seconds."""
-    timeout = timeout or settings.PDF_TIMEOUT_SECONDS
-    # Importing WeasyPrint takes ~3 s; done once here, every forked child inherits it.
-    import weasyprint  # noqa: F401
-
+def _render_in_child(html, timeout):
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(target=_render_in_child, args=(html, sender), daemon=True)
+    child = context.Process(target=_child_main, args=(html, sender), daemon=True)
     child.start()
     sender.close()
     try:
         if not receiver.poll(timeout):
-            raise PdfTimeout(f"PDF rendering took longer than {timeout} s")
+            raise _timeout_error(timeout)
         status, payload = receiver.recv()
     except EOFError as exc:
-        raise PdfError("PDF renderer stopped without an answer") from exc
+        raise _render_error("EOFError", "the renderer stopped without an answer") from exc
     finally:
         if child.is_alive():
             child.kill()
         child.join(5)
         receiver.close()
     if status != "ok":
-        raise PdfError(payload)
+        raise _render_error(*payload)
     return payload
+
+
+def html_to_pdf(html, *, timeout=None):
+    """Bytes of the PDF laid out from ``html``; raises PdfTimeout after ``timeout`` seconds and
+    PdfError (its message in the user's language, the details in the log) when it cannot."""
+    timeout = timeout or settings.PDF_TIMEOUT_SECONDS
+    # Importing WeasyPrint takes ~3 s; done once here, every forked child inherits it.
+    import weasyprint  # noqa: F401
+
+    if _alarm_usable():
+        return _render_with_alarm(html, timeout)
+    return _render_in_child(html, timeout)
 
 
 def render_pdf(template_name, context=None, *, timeout=None):

@@ -3,7 +3,6 @@
 from collections import Counter
 
 import pytest
-from django.db import transaction
 
 from config.celery import app as celery_app
 from core import jobs
@@ -95,14 +94,16 @@ def test_a_user_facing_error_of_an_item_is_shown_as_it_is(start):
     assert job.message == "共 1 项，1 项失败。首个失败：第 7 项：第 7 行缺少门牌号。"
 
 
-def test_retrying_a_batch_reruns_only_its_failed_items(start, client_for, tmp_path):
+def test_retrying_a_batch_reruns_only_its_failed_items(
+    start, client_for, tmp_path, django_capture_on_commit_callbacks
+):
     job = start(["1", "2", "3", "4"], fail=["2", "3"])
     assert job.status == Job.Status.FAILED
     page = client_for("clerk_a").get(job.get_absolute_url()).content.decode()
     assert "失败的项" in page and "第 2 项" in page and "第 3 项" in page and "重试" in page
 
     (tmp_path / "fixed").touch()  # whatever made them fail is mended
-    with transaction.atomic():  # the view's on_commit dispatch runs when this block commits
+    with django_capture_on_commit_callbacks(execute=True):  # the view queues the job on commit
         response = client_for("clerk_a").post(f"/jobs/{job.pk}/retry/")
     assert response.status_code == 302 and response["Location"] == job.get_absolute_url()
     job.refresh_from_db()
@@ -178,7 +179,7 @@ def test_chunks_the_broker_refused_are_sent_by_the_beat_task_when_it_is_back(sta
         raise ConnectionRefusedError("broker down")
 
     task = celery_app.tasks[jobs.RUN_ITEMS_TASK]
-    monkeypatch.setattr(task, "delay", refuse)
+    monkeypatch.setattr(task, "apply_async", refuse)
     job = start(["1", "2", "3", "4"])
     assert job.status == Job.Status.RUNNING
     assert not JobItem.objects.filter(job=job, dispatched_at__isnull=False).exists()
@@ -193,7 +194,9 @@ def test_chunks_the_broker_refused_are_sent_by_the_beat_task_when_it_is_back(sta
 def test_items_sent_long_ago_and_still_waiting_are_sent_again(start, monkeypatch, settings):
     sent = []
     task = celery_app.tasks[jobs.RUN_ITEMS_TASK]
-    monkeypatch.setattr(task, "delay", lambda job_id, keys: sent.append(keys))  # the broker loses them
+    monkeypatch.setattr(
+        task, "apply_async", lambda args, **kwargs: sent.append(args[1])
+    )  # the broker loses them
     job = start(["1", "2"])
     assert sent == [["1", "2"]]
     assert jobs.jobs_dispatch_pending() == 0  # recently sent: they may still be in the queue

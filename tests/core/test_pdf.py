@@ -1,6 +1,9 @@
 """PDFs from WeasyPrint with real CJK fonts; only our static files are fetched; a time limit holds."""
 
+import multiprocessing
+import signal
 import subprocess
+import threading
 
 import pytest
 
@@ -67,3 +70,49 @@ def test_rendering_stops_at_the_time_limit():
     many_pages = "<p>老旧小区改造</p>" * 20000
     with pytest.raises(PdfTimeout):
         html_to_pdf(many_pages, timeout=0.5)
+
+
+def test_the_time_limit_says_so_in_chinese():
+    with pytest.raises(PdfTimeout, match=r"生成 PDF 超过了 0\.5 秒"):
+        html_to_pdf("<p>老旧小区改造</p>" * 20000, timeout=0.5)
+
+
+def test_rendering_in_a_thread_stops_at_the_time_limit_too():
+    # Signals reach only the main thread: a thread's document is laid out in a child that is killed.
+    outcome = []
+
+    def render():
+        try:
+            html_to_pdf("<p>老旧小区改造</p>" * 20000, timeout=0.5)
+        except PdfTimeout as exc:
+            outcome.append(exc)
+
+    thread = threading.Thread(target=render)
+    thread.start()
+    thread.join(30)
+    assert outcome and isinstance(outcome[0], PdfTimeout)
+    assert signal.getsignal(signal.SIGALRM) == signal.SIG_DFL
+
+
+def test_a_document_renders_in_a_daemonic_process_as_a_celery_pool_process_is():
+    # A prefork pool process may not start children of its own: the timer works there instead.
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+
+    def render(conn):
+        try:
+            conn.send(html_to_pdf("<p>通知</p>", timeout=30)[:5])
+        except BaseException as exc:
+            conn.send(repr(exc))
+
+    process = context.Process(target=render, args=(sender,), daemon=True)
+    process.start()
+    assert receiver.poll(60)
+    assert receiver.recv() == b"%PDF-"
+    process.join(5)
+
+
+def test_after_a_render_the_alarm_is_left_as_it_was():
+    html_to_pdf("<p>通知</p>")
+    assert signal.getsignal(signal.SIGALRM) == signal.SIG_DFL
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
