@@ -141,6 +141,11 @@ def _project_label(project):
     return project.name
 
 
+def _as_project(project):
+    """科苑街道加装电梯及管网改造 → 科苑街道加装电梯及管网改造项目, as a title names it."""
+    return project.name if project.name.endswith("项目") else f"{project.name}项目"
+
+
 # --- 改造公示 ---------------------------------------------------------------------------------------
 
 
@@ -157,7 +162,7 @@ def publicity_context(project, notice):
 
 
 def publicity_title(project):
-    return f"关于{project.name}改造内容的公示"
+    return f"关于{_as_project(project)}的公示"
 
 
 # --- 施工告知书 -------------------------------------------------------------------------------------
@@ -172,7 +177,7 @@ def construction_context(project, notice):
 
 
 def construction_title(project):
-    return f"{project.name}施工告知书"
+    return f"{_as_project(project)}施工告知书"
 
 
 # --- 项目批复 ---------------------------------------------------------------------------------------
@@ -197,7 +202,7 @@ def approval_context(project, notice):
 
 
 def approval_title(project):
-    return f"关于{project.name}的批复"
+    return f"关于{_as_project(project)}的批复"
 
 
 # --- 竣工验收意见 -----------------------------------------------------------------------------------
@@ -215,7 +220,7 @@ def acceptance_context(project, notice):
 
 
 def acceptance_title(project):
-    return f"关于{project.name}竣工验收的意见"
+    return f"关于{_as_project(project)}竣工验收的意见"
 
 
 # --- 资金拨付通知 -----------------------------------------------------------------------------------
