@@ -9,6 +9,7 @@ from core.changes import register_change_key, register_value_display
 from core.money import format_wan
 
 from .models import (
+    AnnualQuota,
     Attachment,
     Building,
     Compound,
@@ -26,6 +27,7 @@ MONEY_FIELDS = (
     (ProjectItem, "bid_price"),
     (ProjectItem, "actual_cost"),
     (ProgressReport, "investment_to_date"),
+    (AnnualQuota, "investment"),
 )
 
 

@@ -262,3 +262,32 @@ def test_the_page_runs_the_same_queries_for_two_districts_as_for_all(world, clie
         quota_save(actor=world["city"], region=district, year=2024, compounds=3, note="x")
     quota_save(actor=world["city"], region=world.city, year=2024, compounds=30)
     assert queries() == few
+
+
+def test_the_audit_log_reads_a_quota_change_in_chinese_with_investment_in_wan(world):
+    from core.changes import changes_text
+
+    quota = quota_save(actor=world["city"], region=world.city, year=2021, investment=Decimal("894700000"))
+    quota_save(
+        actor=world["city"], region=world.city, year=2021, investment=Decimal("900000000"), compounds=98
+    )
+    entry = AuditEntry.objects.get(
+        content_type__model="annualquota", action="update", object_id=str(quota.pk)
+    )
+    text = changes_text(entry)
+    assert "89,470.00 万元" in text and "90,000.00 万元" in text and "小区数" in text, text
+    assert str(entry.object_repr) == "淄博市2021年度任务"
+
+
+def test_the_page_exports_the_rows_its_reader_reads(world, client_for):
+    import io
+
+    from openpyxl import load_workbook
+
+    split_2020(world)
+    response = client_for("district").get(URL, {"year": 2020, "export": "xlsx"})
+    assert response.status_code == 200
+    rows = list(load_workbook(io.BytesIO(response.content)).worksheets[0].values)
+    assert rows[0][:3] == ("年度", "行政区划", "小区数（个）")
+    assert [row[1] for row in rows[1:]] == ["淄博市", "张店区"]
+    assert rows[1][6] == 61600
