@@ -57,15 +57,26 @@ class BatchForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def __init__(self, *args, kind, subjects, user, **kwargs):
+    def __init__(self, *args, kind, subjects, user, issued=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["issuer"].queryset = issuers_for(user)
         self.subject_rows = list(subjects)
-        self.fields["subjects"].choices = [(str(s.pk), kind.subject_label(s)) for s in self.subject_rows]
+        issued = issued or {}
+
+        def label(subject):
+            if subject.pk in issued:
+                return _("%(subject)s (has %(number)s)") % {
+                    "subject": kind.subject_label(subject),
+                    "number": issued[subject.pk],
+                }
+            return kind.subject_label(subject)
+
+        self.fields["subjects"].choices = [(str(s.pk), label(s)) for s in self.subject_rows]
         if not self.is_bound:
+            # Ticked: the subjects without such a notice yet.
             self.initial.update(
                 issuer=default_issuer(kind, user), contact=_contact_of(user),
-                subjects=[str(s.pk) for s in self.subject_rows],
+                subjects=[str(s.pk) for s in self.subject_rows if s.pk not in issued],
             )  # fmt: skip
 
     def chosen(self):

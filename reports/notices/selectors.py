@@ -55,3 +55,14 @@ def kinds_issuable_by(user):
 
 def register_years(user):
     return list(notices_for(user).order_by("-year").values_list("year", flat=True).distinct())
+
+
+def issued_numbers(kind, subjects):
+    """{subject pk: number} of the subjects that already have a notice of ``kind`` in force."""
+    from django.contrib.contenttypes.models import ContentType
+
+    rows = Notice.objects.filter(
+        kind=kind.code, status=Notice.Status.ISSUED,
+        subject_type=ContentType.objects.get_for_model(kind.subject_model), subject_id__in=subjects.values("pk"),
+    ).order_by("issued_on", "pk")  # fmt: skip
+    return dict(rows.values_list("subject_id", "number"))

@@ -68,7 +68,10 @@ class NoticeListView(ObjectListView):
     filterset_class = NoticeFilter
 
     def base_queryset(self):
-        return selectors.notices_for(self.request.user).prefetch_related("subject")
+        # Newest first: the register reads like a log of what went out.
+        return (
+            selectors.notices_for(self.request.user).prefetch_related("subject").order_by("-issued_on", "-pk")
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -264,7 +267,10 @@ class NoticeBatchView(RestrictedViewMixin, View):
 
     def get(self, request):
         scope, kind, subjects = self.scope(request)
-        return self.show(scope, kind, BatchForm(kind=kind, subjects=subjects, user=request.user))
+        issued = selectors.issued_numbers(kind, subjects)
+        return self.show(
+            scope, kind, BatchForm(kind=kind, subjects=subjects, user=request.user, issued=issued)
+        )
 
     def post(self, request):
         scope, kind, subjects = self.scope(request)

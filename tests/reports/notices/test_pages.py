@@ -180,3 +180,13 @@ def test_the_batch_page_issues_one_notice_per_ticked_project_and_shows_the_job(w
     notices = Notice.objects.order_by("sequence")
     assert [n.number for n in notices] == ["张建〔2026〕1号", "张建〔2026〕2号"]
     assert response["Location"] == notices[0].job.get_absolute_url()
+
+
+def test_the_batch_page_leaves_unticked_the_projects_that_have_such_a_notice(world, client_for):
+    notice_issuers()
+    done = notice_in(world.community_a, world["city"]).subject
+    fresh = construction_in(world.community_a)
+    page = client_for("city").get(reverse("reports:notice_batch") + "?kind=construction")
+    form = page.context["form"]
+    assert str(fresh.pk) in form.initial["subjects"] and str(done.pk) not in form.initial["subjects"]
+    assert "（已有淄建〔2026〕1号）" in dict(form.fields["subjects"].choices)[str(done.pk)]
