@@ -291,3 +291,18 @@ def test_the_page_exports_the_rows_its_reader_reads(world, client_for):
     assert rows[0][:3] == ("年度", "行政区划", "小区数（个）")
     assert [row[1] for row in rows[1:]] == ["淄博市", "张店区"]
     assert rows[1][6] == 61600
+
+
+def test_the_form_sent_twice_with_its_token_saves_once(world, client_for):
+    from tests.projects.test_submit_once import ALREADY_SENT, token_of_form
+
+    client = client_for("city")
+    url = f"{URL}?city={world.city.pk}&year=2021"
+    token = token_of_form(client.get(url).content.decode(), url, url)
+    data = grid(world, 2021, {world.city: {"compounds": "98", "households": "29100"}})
+    data["submission_token"] = token
+    first = client.post(url, data)
+    second = client.post(url, data, follow=True)
+    assert first.status_code == 302 and second.redirect_chain[0][0] == first["Location"]
+    assert ALREADY_SENT in second.content.decode()
+    assert AuditEntry.objects.filter(content_type__model="annualquota").count() == 1
