@@ -38,6 +38,9 @@ def test_page_shows_no_placeholder_or_internal_value(url_name, obj, persona, wor
         url = reverse(url_name, args=[obj.removeprefix("kind:")])
     elif obj.startswith(("prereq:", "step:")):
         url = reverse(url_name, args=[_objects(world)["project_a"]().pk, obj.split(":", 1)[1]])
+    elif obj.startswith("notice:"):  # notice:<kind>:<subject>
+        _prefix, kind, name = obj.split(":")
+        url = reverse(url_name, args=[kind, _objects(world)[name]().pk])
     else:
         url = reverse(url_name, args=[_objects(world)[obj]().pk])
     response = client_for(persona).get(url)
