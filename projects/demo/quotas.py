@@ -10,7 +10,7 @@ from django.db.models import Count, Sum
 from django.utils import timezone
 
 from org.models import Region, User
-from projects.models import AnnualQuota, Compound
+from projects.models import AnnualQuota, Compound, Project
 from projects.quotas.services import quota_save
 
 # (year, compounds, households, buildings, floor area m², investment 万元). Compounds, households
@@ -88,8 +88,8 @@ def _figures(compounds, households, buildings, area, investment_wan):
 
 def seed_this_year(city, districts, admin):
     """This year's quota: each district's compounds in projects of this plan year, plus two more
-    like them (the rest of the year's candidates); a district without such a project gets two of
-    the city's average compound. The city's quota is the districts' sum."""
+    like them (the rest of the year's candidates); a district with demo projects of other years
+    only gets two of the city's average compound. The city's quota is the districts' sum."""
     year = timezone.localdate().year
     planned = {}
     for district in districts:
@@ -103,8 +103,17 @@ def seed_this_year(city, districts, admin):
         buildings=Sum("building_count"),
         area=Sum("floor_area"),
     )
+    # Districts that run demo projects in other years (淄川, 博山) have a quota with nothing started yet:
+    # the ranking's last place. The others have none this year and stay out of the ranking.
+    running = {
+        district.pk
+        for district in districts
+        if Project.objects.filter(city=city, region__path__startswith=district.path).exists()
+    }
     rows, saved = [], 0
     for district in districts:
+        if district.pk not in running:
+            continue
         mine = planned[district.pk]
         base = mine if mine["n"] else average
         per = {k: Decimal(base[k] or 0) / max(base["n"], 1) for k in ("households", "buildings", "area")}

@@ -48,9 +48,12 @@ def test_the_demo_city_has_zibos_real_quotas_and_this_years_sized_to_its_project
     table = quota_table(city, year)
     assert table.warning == ""
     planned = Project.objects.filter(city=city, plan_year=year).values("compounds").distinct().count()
-    assert planned <= table.city_row.quota.compounds <= planned + 2 * 8
-    zhangdian = next(row for row in table.district_rows if row.region.name == "张店区")
-    assert zhangdian.quota.compounds > 2  # its projects of the year, and two more
+    assert table.city_row.quota.compounds == planned + 2 * 3
+    quotas = {row.region.name: row.quota.compounds for row in table.district_rows if row.quota}
+    # 张店's projects of the year and two more; 淄川 and 博山, which run projects of other years, two
+    # each with nothing started yet; the other districts have no quota this year.
+    assert set(quotas) == {"张店区", "淄川区", "博山区"}
+    assert quotas["张店区"] == planned + 2 and quotas["淄川区"] == quotas["博山区"] == 2
 
     # Seeding again adds nothing.
     count = AnnualQuota.objects.count()
