@@ -9,7 +9,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core.jobs import job_kind, job_start
+from core.jobs import JobError, job_kind, job_start
 from core.models import Job
 from org.models import Region
 
@@ -18,10 +18,6 @@ from ..policy import report_day
 from .services import OFFICIAL_LANGUAGE, default_as_of, month_of, monthly_report_build
 
 MONTHLY_BUILD_JOB = "monthly_report_build"
-
-
-class BuildRefused(Exception):
-    """The build was refused; the message says why, in Chinese."""
 
 
 def describe(result):
@@ -43,10 +39,10 @@ def build_monthly_report(job, report):
             gettext("Reading the progress, ranking and lagging projects of %(city)s") % {"city": city.name},
         )
         try:
+            # A refusal (a locked month) is a ValidationError: the job page shows its words.
             built = monthly_report_build(city=city, month=month, user=job.created_by, job=job)
-        except (ValidationError, PermissionDenied) as error:
-            messages = getattr(error, "messages", None) or [gettext("You may not build this report.")]
-            raise BuildRefused("；".join(messages)) from error
+        except PermissionDenied as error:
+            raise JobError(gettext("You may not build this report.")) from error
         report(95, gettext("Version %(version)s saved") % {"version": built.version})
         return {
             "report": built.pk,
@@ -90,8 +86,8 @@ def build_jobs(*, city, month):
 
 def monthly_reports_due(*, on=None):
     """Start the build of every city whose report day is ``on`` (today). Run again the same day, it
-    starts nothing more: a city whose month was built or queued that day, or whose report is
-    submitted, is left alone. Returns the ids of the cities started."""
+    starts nothing more (each job carries the day it was started for); a city whose month's report
+    is submitted is left alone. Returns the ids of the cities started."""
     on = on or timezone.localdate()
     month = month_of(on)
     started = []
@@ -100,12 +96,14 @@ def monthly_reports_due(*, on=None):
             continue
         if MonthlyReport.objects.filter(city=city, month=month, is_current=True, status="submitted").exists():
             continue
-        if build_jobs(city=city, month=month).filter(created_at__date=on).exists():
-            continue
-        if MonthlyReport.objects.filter(city=city, month=month, built_at__date=on).exists():
-            continue
+        if build_jobs(city=city, month=month).filter(params__day=on.isoformat()).exists():
+            continue  # the beat already started this city's build today
         with transaction.atomic():
-            job_start(kind=MONTHLY_BUILD_JOB, user=None, params={"city": city.pk, "month": month.isoformat()})
+            job_start(
+                kind=MONTHLY_BUILD_JOB,
+                user=None,
+                params={"city": city.pk, "month": month.isoformat(), "day": on.isoformat()},
+            )
         started.append(city.pk)
     return started
 

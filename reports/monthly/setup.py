@@ -31,11 +31,13 @@ def register():
     from core.navigation import MenuItem, register_menu
 
     from .. import policy
+    from . import bulletin
     from . import jobs as _jobs  # noqa: F401  (the build job kind)
     from . import tasks as _tasks  # noqa: F401  (the beat task)
 
     register_roles()
     policy.register()
+    bulletin.register()  # the 通报 notice kind (reports.notices), whose subject is a submitted report
     register_menu(
         MenuItem(
             _("Monthly reports"),

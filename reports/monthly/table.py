@@ -96,9 +96,16 @@ class Table:
 def indicator_columns(numbers):
     """The indicator columns frozen in the snapshot (their labels as they read when built)."""
     return [
-        Column(f"indicator:{code}", INDICATORS_GROUP, f"{label}（{unit}）" if unit else label, "quantity")
+        Column(f"indicator:{code}", INDICATORS_GROUP, _with_unit(label, unit), "quantity")
         for code, label, unit in numbers.get("indicators", [])
     ]
+
+
+def _with_unit(label, unit):
+    """The catalogue writes most units into the label already (加装电梯（部）)."""
+    if not unit or label.endswith(f"（{unit}）") or label.endswith(f"({unit})"):
+        return label
+    return f"{label}（{unit}）"
 
 
 def columns_of(numbers):

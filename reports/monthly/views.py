@@ -23,7 +23,10 @@ from org.models import Region
 from org.selectors import cities_of
 
 from ..models import MonthlyReport
+from ..notices.kinds import notice_kind
+from ..notices.selectors import notices_of_subject
 from . import services
+from .bulletin import BULLETIN
 from .documents import monthly_pdf, monthly_xlsx, ranking_rows, report_filename, sign_off
 from .jobs import build_jobs, monthly_report_start
 from .table import display, month_change, table_of
@@ -163,6 +166,8 @@ class MonthlyDetailView(RestrictedViewMixin, DetailView):
             else None
         )
         may_reopen = user.has_perm("reports.reopen_monthlyreport") and report.can_be_reopened()
+        bulletin_kind = notice_kind(BULLETIN)
+        may_see_notices = user.has_perm("reports.view_notice")
         context.update(
             table=table_of(report.numbers),
             change=change,
@@ -194,6 +199,9 @@ class MonthlyDetailView(RestrictedViewMixin, DetailView):
             may_reopen=may_reopen,
             reopen_form=reopen_form or (ReopenForm() if may_reopen else None),
             month_value=report.month.strftime("%Y-%m"),
+            bulletins=list(notices_of_subject(user, report)) if may_see_notices else [],
+            may_issue_bulletin=bulletin_kind.may_issue(user) and report.is_current and report.is_submitted,
+            bulletin_kind=bulletin_kind,
         )
         return context
 
