@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -28,7 +29,7 @@ from ..notices.selectors import notices_of_subject
 from . import services
 from .bulletin import BULLETIN
 from .documents import monthly_pdf, monthly_xlsx, ranking_rows, report_filename, sign_off
-from .jobs import build_jobs, monthly_report_start
+from .jobs import MONTHLY_BUILD_JOB, build_jobs, monthly_report_start
 from .table import display, month_change, table_of
 
 
@@ -113,8 +114,19 @@ class MonthlyListView(RestrictedViewMixin, ListView):
         for report in context["object_list"]:
             report.version_count = versions.get(report.month, 1)
         may_build = user.has_perm("reports.add_monthlyreport")
+        running = []
+        if may_build and self.city is not None:
+            running = list(
+                Job.objects.filter(
+                    kind=MONTHLY_BUILD_JOB,
+                    params__city=self.city.pk,
+                    created_by=user,
+                    status__in=(Job.Status.PENDING, Job.Status.RUNNING),
+                ).order_by("pk")
+            )
         context.update(
             city=self.city,
+            running_jobs=running,
             cities=self.cities,
             may_build=may_build,
             build_form=build_form
@@ -229,7 +241,7 @@ class MonthlyBuildView(MonthlyListView):
         if form.is_valid():
             city, month = form.cleaned_data["city"], form.cleaned_data["month"].replace(day=1)
             try:
-                job = monthly_report_start(city=city, month=month, user=request.user)
+                monthly_report_start(city=city, month=month, user=request.user)
             except ValidationError as error:
                 for message in error.messages:
                     form.add_error(None, message)
@@ -240,7 +252,8 @@ class MonthlyBuildView(MonthlyListView):
                 current = MonthlyReport.objects.filter(city=city, month=month, is_current=True).first()
                 if current is not None:
                     return redirect(current.get_absolute_url())
-                return redirect(job.get_absolute_url())
+                # A month's first build: its progress bar on the list, which shows the month when done.
+                return redirect(f"{reverse('reports:monthly_list')}?city={city.pk}")
         self.object_list = self.get_queryset()
         return self.render_to_response(self.get_context_data(build_form=form))
 

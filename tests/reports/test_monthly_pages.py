@@ -36,8 +36,10 @@ def test_city_staff_build_a_month_from_the_list_and_watch_its_job(world, city, c
     assert "生成月报" in page and 'type="month"' in page
     response = client.post("/reports/monthly/build/", {"month": "2026-10"})
     job = Job.objects.get(kind=MONTHLY_BUILD_JOB)
-    assert response.status_code == 302 and response["Location"] == job.get_absolute_url()
+    assert response.status_code == 302 and response["Location"] == f"/reports/monthly/?city={city.pk}"
     assert job.params == {"city": city.pk, "month": "2026-10-01"} and job.created_by == world["city"]
+    page = client.get(response["Location"]).content.decode()
+    assert f'id="monthly-job-{job.pk}"' in page and "正在生成2026-10的月报" in page
     job_run(job_id=job.pk)
     report = MonthlyReport.objects.get(city=city, month=MONTH)
     assert report.built_by == world["city"] and report.job_id == job.pk
