@@ -33,6 +33,7 @@ def document_context(notice):
         "issued_on": official_date(notice.issued_on),
         # 印发日期 of the 版记: the day it is printed for distribution, which is its issue date.
         "printed_on": official_date(notice.issued_on),
+        "voided_on": official_date(timezone.localtime(notice.voided_at).date()) if notice.voided_at else "",
     }
 
 

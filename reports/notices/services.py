@@ -8,6 +8,7 @@ transaction commits; the notice and its number exist at once.
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -178,20 +179,31 @@ def notice_void(*, notice, user, reason):
         locked.void_reason = reason[:300]
         locked.voided_by = user
         locked.voided_at = timezone.now()
+        # The register's copy is printed again with 作废 across it, so a voided document cannot
+        # be downloaded and used as if it were in force; the old file goes once this commits.
+        old_file = locked.file.name
+        locked.file, locked.rendered_at = "", None
         locked.full_clean()
-        locked.save(update_fields=["status", "void_reason", "voided_by", "voided_at", "updated_at"])
+        locked.save(
+            update_fields=[
+                "status",
+                "void_reason",
+                "voided_by",
+                "voided_at",
+                "file",
+                "rendered_at",
+                "updated_at",
+            ]
+        )
+        if old_file:
+            transaction.on_commit(lambda: default_storage.delete(old_file))
+        _render_job(user, [locked])
         audit_record(
             actor=user, action=AuditEntry.Action.UPDATE, obj=locked,
             summary=_("Voided %(number)s: %(reason)s") % {"number": locked.number, "reason": locked.void_reason},
             changes={"status": ["issued", "voided"]},
         )  # fmt: skip
     return locked
-
-
-def notice_render_again(*, notice, user):
-    """Queue the rendering of a notice whose PDF is missing (a failed job), keeping its number."""
-    with transaction.atomic():
-        return _render_job(user, [notice])
 
 
 # --- Issuers, kept in the administration site ------------------------------------------------------

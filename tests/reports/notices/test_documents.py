@@ -172,3 +172,22 @@ def test_a_failed_rendering_keeps_the_number_and_the_job_names_the_notice(
         Notice.objects.get(pk=notice.pk).number == "淄建〔2026〕1号"
         and not Notice.objects.get(pk=notice.pk).is_rendered
     )
+
+
+def test_a_voided_notice_is_printed_again_with_void_across_it_and_the_old_file_goes(
+    needs_poppler, world, issued, building, issuers, django_capture_on_commit_callbacks
+):
+    from django.core.files.storage import default_storage
+
+    from reports.notices.services import notice_void
+
+    notice = issued(CONSTRUCTION, building, issuers["city"])
+    notice.refresh_from_db()
+    old = notice.file.name
+    assert "作废" not in pdf_text(notice)
+    with django_capture_on_commit_callbacks(execute=True):
+        notice_void(notice=notice, user=world["city"], reason="施工单位名称有误")
+    notice.refresh_from_db()
+    text = pdf_text(notice)
+    assert "本件已于" in text and "作废，作废原因：施工单位名称有误" in text and notice.number in text
+    assert notice.file.name != old and not default_storage.exists(old)
