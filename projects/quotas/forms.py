@@ -49,6 +49,9 @@ class QuotaRowForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.region = region
         self.fields["investment"].widget.attrs.setdefault("class", "text-end")
+        # The grid shows no label beside a box: a screen reader names it by its row and column.
+        for field in self.fields.values():
+            field.widget.attrs["aria-label"] = f"{region.name} {field.label}"
 
     def is_empty(self):
         data = self.cleaned_data
