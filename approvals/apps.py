@@ -7,7 +7,7 @@ class ApprovalsConfig(AppConfig):
     verbose_name = _("Approvals")
 
     def ready(self):
-        from core.navigation import MenuItem, register_menu
+        from core.navigation import SETTINGS_GROUP, MenuItem, register_menu
         from org.cities import register_city_listener
 
         from . import notifications, roles
@@ -34,6 +34,7 @@ class ApprovalsConfig(AppConfig):
                 model="approvals.Flow",
                 order=82,
                 icon="bi-diagram-2",
+                group=SETTINGS_GROUP,
             ),
         )
 

@@ -10,10 +10,12 @@ class CoreConfig(AppConfig):
         # System checks and job kinds register on import; tasks too, so that every process (web
         # included) finds the task that runs a job by its name.
         from . import checks, imports, lookups, selfcheck, tasks  # noqa: F401
-        from .navigation import MenuItem, register_menu
+        from .navigation import SETTINGS_GROUP, MenuGroup, MenuItem, register_menu, register_menu_group
 
         lookups.register()
 
+        # Reference data and administration pages of every app gather under one dropdown.
+        register_menu_group(MenuGroup(SETTINGS_GROUP, _("Settings"), icon="bi-gear"))
         register_menu(
             MenuItem(
                 _("Audit log"),
@@ -21,5 +23,6 @@ class CoreConfig(AppConfig):
                 model="core.AuditEntry",
                 order=90,
                 icon="bi-journal-text",
+                group=SETTINGS_GROUP,
             ),
         )

@@ -7,7 +7,7 @@ class ProjectsConfig(AppConfig):
     verbose_name = _("Renovation projects")
 
     def ready(self):
-        from core.navigation import MenuItem, register_menu
+        from core.navigation import SETTINGS_GROUP, MenuItem, register_menu
 
         from . import history, policy, roles
         from .archive import hooks as archive_hooks
@@ -60,5 +60,6 @@ class ProjectsConfig(AppConfig):
                 model="projects.RenovationItem",
                 order=30,
                 icon="bi-list-check",
+                group=SETTINGS_GROUP,
             ),
         )

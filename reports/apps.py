@@ -7,7 +7,13 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reports")
 
     def ready(self):
+        from core.navigation import MenuGroup, register_menu_group
+
         from . import progress_views
+        from .navigation import REPORTS_GROUP
+
+        # 任务进度, 月报 and 公文 gather under one dropdown of the menu bar.
+        register_menu_group(MenuGroup(REPORTS_GROUP, _("Reports"), icon="bi-bar-chart"))
         from .monthly import setup as monthly_setup
         from .notices import setup as notices_setup
 

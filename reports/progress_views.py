@@ -20,6 +20,7 @@ from org.selectors import cities_of
 from projects.models import AnnualQuota, Project
 
 from .lagging import lagging_projects
+from .navigation import REPORTS_GROUP
 from .progress import indicators, progress
 from .ranking import district_ranking
 
@@ -130,5 +131,7 @@ class ProgressMenuItem(MenuItem):
 def register():
     """From reports' AppConfig.ready(): the menu entry."""
     register_menu(
-        ProgressMenuItem(_("Quota progress"), "reports:progress", order=38, icon="bi-bar-chart-line")
+        ProgressMenuItem(
+            _("Quota progress"), "reports:progress", order=38, icon="bi-bar-chart-line", group=REPORTS_GROUP
+        )
     )

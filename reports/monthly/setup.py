@@ -31,6 +31,7 @@ def register():
     from core.navigation import MenuItem, register_menu
 
     from .. import policy
+    from ..navigation import REPORTS_GROUP
     from . import bulletin
     from . import jobs as _jobs  # noqa: F401  (the build job kind)
     from . import tasks as _tasks  # noqa: F401  (the beat task)
@@ -45,5 +46,6 @@ def register():
             model="reports.MonthlyReport",
             order=40,
             icon="bi-file-earmark-bar-graph",
+            group=REPORTS_GROUP,
         )
     )

@@ -30,6 +30,7 @@ def register():
     from core.navigation import MenuItem, register_menu
     from projects.pages.links import register_project_link
 
+    from ..navigation import REPORTS_GROUP
     from . import rendering, standard
 
     for role in (CITY_STAFF, DISTRICT_STAFF, STREET_CLERK, DEPT_REVIEWER, LEADER, AUDITOR):
@@ -44,6 +45,11 @@ def register():
     )
     register_menu(
         MenuItem(
-            _("Notices"), "reports:notice_list", model="reports.Notice", order=60, icon="bi-file-earmark-text"
+            _("Notices"),
+            "reports:notice_list",
+            model="reports.Notice",
+            order=60,
+            icon="bi-file-earmark-text",
+            group=REPORTS_GROUP,
         )
     )

@@ -44,11 +44,27 @@ def test_auditor_home_lists_recent_audit_entries(world, client_for):
     assert "车站街道" in response.content.decode()
 
 
+def _menu_pages(client):
+    """Every page the menu links to, those in dropdowns included."""
+    return [name for item in client.get("/").context["menu"] for name in item["url_names"]]
+
+
 def test_menu_shows_only_what_the_role_may_open(world, client_for):
-    clerk_menu = [item["url_name"] for item in client_for("clerk_a").get("/").context["menu"]]
-    auditor_menu = [item["url_name"] for item in client_for("auditor").get("/").context["menu"]]
-    assert "core:auditentry_list" not in clerk_menu
-    assert "core:auditentry_list" in auditor_menu
+    assert "core:auditentry_list" not in _menu_pages(client_for("clerk_a"))
+    assert "core:auditentry_list" in _menu_pages(client_for("auditor"))
+
+
+def test_menu_gathers_reference_pages_and_reports_in_dropdowns(world, client_for):
+    menu = client_for("city").get("/").context["menu"]
+    groups = {item["label"]: item["url_names"] for item in menu if item["children"]}
+    assert groups["设置"][:2] == ["projects:renovationitem_list", "org:region_list"]
+    assert groups["报表"] == ["reports:progress", "reports:monthly_list", "reports:notice_list"]
+    assert len(menu) <= 8, [item["label"] for item in menu]
+
+
+def test_a_group_with_one_page_for_the_user_shows_that_page(world, client_for):
+    clerk_menu = client_for("clerk_a").get("/").context["menu"]
+    assert all(len(item["children"]) != 1 for item in clerk_menu)
 
 
 # --- The role's real work ------------------------------------------------------------------------

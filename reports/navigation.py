@@ -1,0 +1,3 @@
+"""The menu group the reports' pages share (progress, monthly reports, notices)."""
+
+REPORTS_GROUP = "reports"
