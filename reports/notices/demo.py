@@ -38,10 +38,12 @@ def seed_issuers():
     return issuers
 
 
-def seed_notices(context=None):
+def seed_notices(context=None, *, admin=None, district=None):
+    """The demo's notices, issued by ``admin`` (city staff; the demo's city_admin) and ``district``
+    (district staff; district_staff); returns them, or [] when the register has notices already."""
     issuers = seed_issuers()
-    admin = User.objects.filter(username="city_admin").first()
-    district = User.objects.filter(username="district_staff").first()
+    admin = admin or User.objects.filter(username="city_admin").first()
+    district = district or User.objects.filter(username="district_staff").first()
     if admin is None or Notice.objects.exists() or len(issuers) < len(ISSUERS):
         return []
     today = timezone.localdate()
@@ -62,10 +64,13 @@ def seed_notices(context=None):
             planned.append((payment.paid_on, DISBURSEMENT, payment, "淄财", admin, CITY_CONTACT))
         start = (building.started_on or building.approved_on) + datetime.timedelta(days=5)
         planned.append((min(start, today), CONSTRUCTION, building, "张建", district, DISTRICT_CONTACT))
-    reviewed = projects.filter(
-        stage=Project.Stage.REVIEW, region__path__startswith="370000/370300/370303/"
-    ).first()
-    if reviewed is not None:
+    # A project of the district user's own district, in review: its plan is posted for residents.
+    district_path = district.organisation.region.path if district and district.organisation_id else None
+    reviewed = (
+        district_path
+        and projects.filter(stage=Project.Stage.REVIEW, region__path__startswith=district_path).first()
+    )
+    if reviewed:
         planned.append(
             (today - datetime.timedelta(days=10), PUBLICITY, reviewed, "张建", district, DISTRICT_CONTACT)
         )
@@ -87,9 +92,9 @@ def seed_notices(context=None):
     # The city's construction notice of a project still in procurement went out too early: voided.
     for notice in issued:
         if notice.kind == CONSTRUCTION and notice.issuer.abbreviation == "淄建":
-            notice_void(
-                notice=notice, user=admin, reason="施工单位尚未确定，通知发出过早，待招标完成后重新发文"
-            )
+            reason = "施工单位尚未确定，通知发出过早，待招标完成后重新发文"
+            notice_void(notice=notice, user=admin, reason=reason, render=False)  # rendered below
+    # Rendered here rather than by jobs: seed_demo ends before a job's thread would.
     for notice in issued:
         rendering.run_item(None, str(notice.pk))
     if context is not None:

@@ -14,9 +14,9 @@ issuing user's ``contact`` and ``note`` are set) and returns the dict; the templ
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from org.roles import CITY_STAFF, DISTRICT_STAFF
+from org.roles import CITY_STAFF
 
 
 def _all(queryset):
@@ -40,11 +40,10 @@ class NoticeKind:
     eligible: Callable = _all  # queryset of subject_model -> the subjects this kind may be issued for
     # Roles that may issue it (with reports.add_notice, under an issuer of their area).
     roles: tuple = (CITY_STAFF,)
-    # Roles of the issuing organisation's kind the default issuer is looked for in, first match wins.
+    # Organisation kinds the form's proposed issuer is looked for among, in order (淄财 for payments).
     issuer_kinds: tuple = ()
     batch: bool = False  # offered on the batch page (one notice per subject)
-    subject_label: Callable = str
-    extra: dict = field(default_factory=dict)
+    subject_label: Callable = str  # subject -> how the register names it
 
     def may_issue(self, user):
         if not user.is_authenticated:
@@ -86,9 +85,9 @@ def kinds_for_subject(model):
 
 
 __all__ = [
-    "DISTRICT_STAFF",
     "NoticeKind",
     "kind_label",
+    "kinds_for_subject",
     "notice_kind",
     "notice_kinds",
     "register_notice_kind",

@@ -164,7 +164,7 @@ def notices_issue_batch(*, kind, subjects, issuer, user, contact="", note="", is
         return _render_job(user, notices)
 
 
-def notice_void(*, notice, user, reason):
+def notice_void(*, notice, user, reason, render=True):
     """Void ``notice``: its number stays in the register, marked 作废, with the reason."""
     reason = (reason or "").strip()
     if not reason:
@@ -197,7 +197,8 @@ def notice_void(*, notice, user, reason):
         )
         if old_file:
             transaction.on_commit(lambda: default_storage.delete(old_file))
-        _render_job(user, [locked])
+        if render:
+            _render_job(user, [locked])
         audit_record(
             actor=user, action=AuditEntry.Action.UPDATE, obj=locked,
             summary=_("Voided %(number)s: %(reason)s") % {"number": locked.number, "reason": locked.void_reason},
