@@ -15,6 +15,5 @@ class NoticeIssuerAdmin(ServiceAdminMixin, admin.ModelAdmin):
     list_filter = ("active",)
     search_fields = ("abbreviation", "signature", "organisation__name")
     fields = ISSUER_FIELDS
-    autocomplete_fields = ()
     services = (noticeissuer_create, noticeissuer_update, noticeissuer_delete)
     service_fields = ISSUER_FIELDS
