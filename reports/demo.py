@@ -52,6 +52,7 @@ def seed_monthly_reports(context, city, admin):
 
 def seed_bulletin(context, report, admin):
     """A 通报 of last month's report in the name of the city's housing bureau, once."""
+    from .notices import rendering
     from .notices.kinds import notice_kind
     from .notices.selectors import default_issuer, notices_of_subject
     from .notices.services import notice_issue
@@ -62,5 +63,9 @@ def seed_bulletin(context, report, admin):
     issuer = default_issuer(kind, admin)
     if issuer is None:
         return
-    notice = notice_issue(kind=kind, subject=report, issuer=issuer, user=admin, contact="王建国 0533-1234567")
+    notice = notice_issue(
+        kind=kind, subject=report, issuer=issuer, user=admin, contact="王建国 0533-1234567", render=False
+    )
+    # Rendered here, as the notices' demo does: no job thread outlives the seed command.
+    rendering.run_item(None, str(notice.pk))
     context.stdout.write(f"{report.city.name}: {notice}")

@@ -8,6 +8,7 @@ Objects are those of street A (车站街道): in scope for clerk A, out of scope
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from core.models import Job, Notification
 from funding.demo import city_rules, install_rules
@@ -285,6 +286,29 @@ TABLE = {
     ),
     ("reports:notice_batch", None, "get"): (302, 403, 403, 200, 200, 403, 403, 403, 403),
     ("reports:notice_batch", None, "post"): (302, 403, 403, 200, 200, 403, 403, 403, 403),
+    # The 通报 of a submitted monthly report (reports.monthly.bulletin): city staff issue it.
+    ("reports:notice_issue", "notice:bulletin:monthly_submitted", "get"): (
+        302,
+        403,
+        403,
+        403,
+        200,
+        403,
+        403,
+        403,
+        403,
+    ),
+    ("reports:notice_issue", "notice:bulletin:monthly_submitted", "post"): (
+        302,
+        403,
+        403,
+        403,
+        200,
+        403,
+        403,
+        403,
+        403,
+    ),
 }
 
 # Django's own admin pages beyond the index answer to Django's admin permissions.
@@ -342,6 +366,12 @@ def _objects(world):
         "receipt_a": lambda: receipt_in(project_a(), world["finance"]),
         "released_a": lambda: disbursement_in(project_a(), world["district"]),
         "monthly_report": lambda: monthly_report_in(world.city),
+        "monthly_submitted": lambda: (
+            notice_issuers()
+            and monthly_report_in(
+                world.city, status="submitted", submitted_at=timezone.now(), submitted_by=world["city"]
+            )
+        ),
         "notice_a": lambda: notice_in(world.community_a, world["city"]),
         "construction_a": lambda: notice_issuers() and construction_in(world.community_a),
         "approved_a": lambda: notice_issuers() and approved_in(world.community_a),

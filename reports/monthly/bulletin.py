@@ -75,7 +75,11 @@ def bulletin_context(report, notice):
         ],
         "last_places": [row["name"] for row in ranking if row["last"]],
         "lagging": [
-            {"name": row["name"], "region": row["region"], "reasons": "；".join(row["reasons"])}
+            {
+                "name": row["name"],
+                "region": row["region"],
+                "reasons": "；".join(r.rstrip("。；") for r in row["reasons"]),
+            }
             for row in lagging[:LAGGING_SHOWN]
         ],
         "lagging_count": len(lagging),

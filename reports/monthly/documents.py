@@ -226,7 +226,7 @@ def _lagging_sheet(workbook, context, bold):
                 index,
                 escape_formula(row["region"]),
                 escape_formula(row["name"]),
-                escape_formula("；".join(row["reasons"])),
+                escape_formula("；".join(r.rstrip("。；") for r in row["reasons"])),
             ]
         )
 
