@@ -99,3 +99,18 @@ def test_the_beat_task_is_scheduled_daily():
 def test_the_policy_says_after_how_many_days_progress_is_stale(world, other_city):
     assert stale_progress_days(world.city) == 30 and stale_progress_days(other_city) == 14
     assert stale_progress_days(other_city, datetime.date(2025, 12, 31)) == 30  # before the policy
+
+
+def test_the_policy_page_keeps_the_report_day_with_the_policy(world):
+    from org.policy import citypolicy_create, policy_sections
+
+    assert "reports" in [section.key for section in policy_sections()]
+    policy = citypolicy_create(
+        actor=world["city"], city=world.city, title="淄博市老旧小区改造月报制度", document_number="淄建发〔2026〕3号",
+        effective_from=datetime.date(2026, 6, 1), built_before=datetime.date(2005, 12, 31), report_day=20,
+        stale_progress_days=45,
+    )  # fmt: skip
+    assert (policy.reports_section.report_day, policy.reports_section.stale_progress_days) == (20, 45)
+    assert report_day(world.city, datetime.date(2026, 6, 1)) == 20
+    assert report_day(world.city, datetime.date(2026, 5, 31)) == 25  # before it took effect
+    assert stale_progress_days(world.city, datetime.date(2026, 7, 1)) == 45
