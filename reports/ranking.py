@@ -5,7 +5,7 @@ rate, then investment rate, then investment completed (yuan), highest first; a d
 quota (no rates) comes after those with one. Equal figures share a rank and keep the region order.
 The last district is marked 末位 — the last two when the city has more than six districts — and so
 is any district tied with a marked one. A district without a quota is never marked: it has no rate
-to be measured by.
+to be measured by; nor is a district ranked alone (a district's own view).
 """
 
 from dataclasses import dataclass
@@ -56,7 +56,8 @@ def district_ranking(progress):
         ranks.append(ranks[-1] if key == previous else position)
         previous = key
     rated = [f for f in ordered if f.start_rate is not None]
-    marked_keys = {_key(f) for f in rated[-marked_count(len(progress.rows)) :]} if rated else set()
+    # One district alone (a district's own view) has nobody to be behind.
+    marked_keys = {_key(f) for f in rated[-marked_count(len(progress.rows)) :]} if len(rated) > 1 else set()
     return [
         RankedRow(
             rank=rank, figures=figures, last=figures.start_rate is not None and _key(figures) in marked_keys

@@ -451,6 +451,8 @@ def test_with_more_than_six_districts_the_last_two_are_marked_and_one_without_a_
     ranking = district_ranking(_progress_of(rows))
     assert [row.region_name for row in ranking][-3:] == ["区5", "区6", "无任务区"]
     assert [row.region_name for row in ranking if row.last] == ["区5", "区6"]
+    alone = district_ranking(_progress_of([_rated("甲区", "10.0", "0.0")]))
+    assert [(row.rank, row.last) for row in alone] == [(1, False)]
     six = district_ranking(_progress_of([_rated(f"区{n}", f"{90 - n}.0", "0.0") for n in range(6)]))
     assert [row.region_name for row in six if row.last] == ["区5"]
 
