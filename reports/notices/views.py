@@ -236,6 +236,7 @@ class NoticeIssueView(RestrictedViewMixin, View):
         context = {
             "form": form, "kind": self.kind, "subject": self.subject,
             "subject_label": self.kind.subject_label(self.subject), "subject_url": self.subject.get_absolute_url(),
+            "no_issuer": not form.fields["issuer"].queryset.exists(),
         }  # fmt: skip
         return render(self.request, self.template_name, context)
 
@@ -294,4 +295,6 @@ class NoticeBatchView(RestrictedViewMixin, View):
         return self.show(scope, kind, form)
 
     def show(self, scope, kind, form):
-        return render(self.request, self.template_name, {"scope": scope, "kind": kind, "form": form})
+        no_issuer = not form.fields["issuer"].queryset.exists()
+        context = {"scope": scope, "kind": kind, "form": form, "no_issuer": no_issuer}
+        return render(self.request, self.template_name, context)

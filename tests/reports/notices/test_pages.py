@@ -190,3 +190,13 @@ def test_the_batch_page_leaves_unticked_the_projects_that_have_such_a_notice(wor
     form = page.context["form"]
     assert str(fresh.pk) in form.initial["subjects"] and str(done.pk) not in form.initial["subjects"]
     assert "（已有淄建〔2026〕1号）" in dict(form.fields["subjects"].choices)[str(done.pk)]
+
+
+def test_without_an_issuer_of_their_own_district_staff_are_told_who_adds_one(world, client_for):
+    from reports.models import NoticeIssuer
+
+    notice_issuers()
+    NoticeIssuer.objects.filter(abbreviation="张建").update(active=False)
+    project = construction_in(world.community_a)
+    page = client_for("district").get(reverse("reports:notice_issue", args=["construction", project.pk]))
+    assert "尚无以您单位名义发文的发文机关" in page.content.decode()
