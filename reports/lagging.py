@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import F, OuterRef, Q, Subquery
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from projects.models import Milestone, ProgressReport
@@ -35,14 +36,20 @@ TOLERANCE = 10
 
 @dataclass(frozen=True)
 class LaggingRow:
-    """A lagging project and why (Chinese sentences), with its link."""
+    """A lagging project and why (Chinese sentences), with its link (the project's page)."""
 
     project: object
     reasons: list
+    url: str = ""
 
-    @property
-    def url(self):
-        return self.project.get_absolute_url()
+
+# A project's address with a stand-in number: reversed once for a list, not once a row.
+STAND_IN = 987654321
+
+
+def _project_urls():
+    pattern = reverse("projects:project_detail", args=[STAND_IN])
+    return lambda pk: pattern.replace(str(STAND_IN), str(pk))
 
 
 def expected_percent(project, as_of):
@@ -76,6 +83,7 @@ def lagging_projects(*, city, year, as_of, user=None):
     )
     # The milestones' labels once, not through get_next_milestone_display() for every row.
     milestones = {value: str(label) for value, label in Milestone.choices}
+    url_of = _project_urls()
     rows = []
     for project in projects:
         reasons = []
@@ -93,7 +101,7 @@ def lagging_projects(*, city, year, as_of, user=None):
         if under_construction:
             reasons.extend(_construction_reasons(project, as_of, days))
         if reasons:
-            rows.append(LaggingRow(project, reasons))
+            rows.append(LaggingRow(project, reasons, url_of(project.pk)))
     return rows
 
 
