@@ -22,6 +22,7 @@ from core.models import AuditEntry, Job
 from core.views import RestrictedViewMixin
 from org.models import Region
 from org.selectors import cities_of
+from projects.models import Project
 
 from ..models import MonthlyReport
 from ..notices.kinds import notice_kind
@@ -196,7 +197,7 @@ class MonthlyDetailView(RestrictedViewMixin, DetailView):
             change_headers=[column.header() for column, *_rest in change[0].values] if change else [],
             previous=report.numbers.get("previous"),
             ranking=ranking_rows(report.numbers.get("ranking") or []),
-            lagging=report.numbers.get("lagging") or [],
+            lagging=self.lagging_rows(report),
             versions=versions,
             current=next((v for v in versions if v.is_current), None),
             unit=unit,
@@ -216,6 +217,18 @@ class MonthlyDetailView(RestrictedViewMixin, DetailView):
             bulletin_kind=bulletin_kind,
         )
         return context
+
+    def lagging_rows(self, report):
+        """The frozen lagging rows, each linked only when the user may open its project (district
+        staff read the whole city's report but open only their district's projects). One query."""
+        rows = [dict(row) for row in report.numbers.get("lagging") or []]
+        ids = [row["project_id"] for row in rows]
+        visible = set(
+            Project.objects.restrict(self.request.user).filter(pk__in=ids).values_list("pk", flat=True)
+        )
+        for row in rows:
+            row["may_open"] = row["project_id"] in visible
+        return rows
 
 
 def _signed(value, column):

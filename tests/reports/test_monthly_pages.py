@@ -151,3 +151,25 @@ def test_the_list_runs_the_same_queries_with_one_month_or_twenty(world, client_f
         page = client.get("/reports/monthly/").content.decode()
     assert page.count('href="/reports/monthly/') >= 20
     assert len(twenty) == len(one)
+
+
+def test_a_lagging_project_links_only_for_who_may_open_it(world, city, client_for):
+    from org.models import Region
+    from projects.models import Project
+    from tests.factories import compound_in, project_in
+
+    zichuan = Region.objects.filter(
+        path__startswith=world.district_b.path, level=Region.Level.COMMUNITY
+    ).first()
+    overdue = datetime.date(2026, 9, 30)
+    ours = project_in(compound_in(world.community_b), plan_year=2026, name="公园社区滞后项目")
+    theirs = project_in(compound_in(zichuan), plan_year=2026, name="淄川滞后项目")
+    Project.objects.filter(pk__in=[ours.pk, theirs.pk]).update(next_milestone="design", next_due_on=overdue)
+    report = monthly_report_build(city=city, month=MONTH, user=world["city"])
+    assert {row["name"] for row in report.numbers["lagging"]} >= {"公园社区滞后项目", "淄川滞后项目"}
+
+    district = client_for("district").get(report.get_absolute_url()).content.decode()
+    assert f'href="{ours.get_absolute_url()}"' in district
+    assert "淄川滞后项目" in district and f'href="{theirs.get_absolute_url()}"' not in district
+    city_page = client_for("city").get(report.get_absolute_url()).content.decode()
+    assert f'href="{theirs.get_absolute_url()}"' in city_page
