@@ -396,7 +396,9 @@ def main():
     if builds:
         report_sql, build = medians["SQL of the report"], medians["monthly report build"]
         ratios["the build"] = build / report_sql
-        print(f"{'SQL of the report':24}{report_sql:>10.1f}{report_sql / sql:>8.2f}   2 + the snapshot's INSERT")
+        print(
+            f"{'SQL of the report':24}{report_sql:>10.1f}{report_sql / sql:>8.2f}   2 + the snapshot's INSERT"
+        )
         print(
             f"{'monthly report build':24}{build:>10.1f}{build / sql:>8.2f}   (× SQL of the report: {build / report_sql:.2f})"
         )
