@@ -110,7 +110,11 @@ class ProgressView(LoginRequiredMixin, TemplateView):
             "as_of": as_of,
             "form": form,
             "progress": figures,
-            "indicators": codes,
+            # A label names its unit (加装电梯（部）); one that does not gets it added.
+            "indicators": [
+                (code, label if str(unit) in str(label) else f"{label}（{unit}）", unit)
+                for code, label, unit in codes
+            ],
             "indicator_rows": [
                 (row.region_name, [row.indicator(c) for c, _l, _u in codes]) for row in figures.rows
             ],

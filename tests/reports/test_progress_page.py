@@ -26,6 +26,8 @@ def test_the_page_shows_every_district_the_total_the_ranking_and_the_lagging(tow
     # 甲区: start rate 100.0%, completion 66.7%, 140.00 万元 invested, 105.00 万元 received, 40.00 paid.
     assert "100.0%" in table and "66.7%" in table and "140.00" in table and "105.00" in table
     assert "（万元）" in table  # units in the headers
+    indicators = page[page.index('id="progress-indicators"') : page.index('id="progress-ranking"')]
+    assert "加装电梯（部）" in indicators and "更新改造供水管道（公里）" in indicators
     ranking = page[page.index('id="progress-ranking"') : page.index('id="progress-lagging"')]
     assert ranking.index("甲区") < ranking.index("乙区") and "末位" in ranking
     lagging = page[page.index('id="progress-lagging"') :]
