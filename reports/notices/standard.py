@@ -41,7 +41,8 @@ SAFETY_NOTES = [
 
 def public_url_for(project):
     """The address of the project's public page, once the dashboard issue has made one; None until
-    then, and a notice without it prints no QR code."""
+    then, and the 公示 then names no address. With one, the 公示 prints it; a QR code of it is for
+    that issue to add (segno renders one as SVG without other dependencies)."""
     return None
 
 

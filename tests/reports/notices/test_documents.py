@@ -191,3 +191,18 @@ def test_a_voided_notice_is_printed_again_with_void_across_it_and_the_old_file_g
     text = pdf_text(notice)
     assert "本件已于" in text and "作废，作废原因：施工单位名称有误" in text and notice.number in text
     assert notice.file.name != old and not default_storage.exists(old)
+
+
+def test_a_publicity_notice_prints_the_projects_public_address_once_there_is_one(
+    needs_poppler, world, building, issuers, monkeypatch
+):
+    from reports.notices import standard
+
+    monkeypatch.setattr(
+        standard, "public_url_for", lambda project: f"https://gaizao.zibo.gov.cn/p/{project.pk}"
+    )
+    notice = notice_issue(
+        kind=PUBLICITY, subject=building, issuer=issuers["city"], user=world["city"], render=False
+    )
+    rendering.run_item(None, str(notice.pk))
+    assert f"项目详情：https://gaizao.zibo.gov.cn/p/{building.pk}" in pdf_text(notice)
