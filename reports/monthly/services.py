@@ -77,7 +77,7 @@ def _lagging_row(row):
         "project_id": project.pk,
         "name": project.name,
         "region": region.name if region is not None else "",
-        "url": project.get_absolute_url(),
+        "url": getattr(row, "url", "") or project.get_absolute_url(),
         "reasons": [str(reason) for reason in reasons],
     }
 
