@@ -93,12 +93,23 @@ money AS (
     FROM funding_disbursement d JOIN p ON p.id = d.project_id
     WHERE d.state = 'released' AND d.paid_on <= %(as_of)s
 ),
-items AS (
-    SELECT p.district, GROUPING(p.district) AS g, ri.indicator, SUM(i.quantity) AS quantity
+-- Items typed in 米 count in 公里, in 万平方米 in m² (projects.catalogue.indicators); each district's
+-- sum is rounded to 0.01 and the city's is the sum of the rounded ones, as reports.progress does.
+items_d AS (
+    SELECT p.district, ri.indicator,
+           ROUND(SUM(i.quantity * CASE
+               WHEN right(ri.indicator, 3) = '_km' AND ri.unit IN ('米', 'm') THEN 0.001
+               WHEN right(ri.indicator, 3) = '_m2' AND ri.unit = '万平方米' THEN 10000
+               ELSE 1 END), 2) AS quantity
     FROM projects_projectitem i JOIN p ON p.id = i.project_id
     JOIN projects_renovationitem ri ON ri.id = i.item_id
     WHERE p.completed_on <= %(as_of)s AND ri.indicator <> ''
-    GROUP BY GROUPING SETS ((p.district, ri.indicator), (ri.indicator))
+    GROUP BY p.district, ri.indicator
+),
+items AS (
+    SELECT district, 0 AS g, indicator, quantity FROM items_d WHERE district IS NOT NULL
+    UNION ALL
+    SELECT NULL, 1, indicator, SUM(quantity) FROM items_d GROUP BY indicator
 ),
 -- Each figure grouped by district, and once more for the whole city (g = 1).
 cs AS (

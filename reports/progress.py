@@ -12,7 +12,7 @@ in SQL, and Python only adds up the handful of grouped rows.
 import datetime
 import re
 from dataclasses import dataclass, field, fields
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
 from django.utils.translation import gettext_lazy as _
@@ -29,6 +29,7 @@ from funding.ledger import (
 )
 from funding.models import Disbursement, FundingPlanLine, FundReceipt
 from org.models import Region
+from projects.catalogue.indicators import indicator_factor
 from projects.models import (
     AnnualQuota,
     Compound,
@@ -300,22 +301,27 @@ def money_figures(projects, as_of, user=None):
 
 def indicator_figures(projects, as_of):
     """{district id: {indicator code: quantity}}: the items of the projects completed by ``as_of``
-    summed by their catalogue item's national indicator. One query."""
+    summed by their catalogue item's national indicator, in the indicator's unit (pipes typed in 米
+    count in 公里: ``indicator_factor``). One query."""
     rows = (
         ProjectItem.objects.filter(project__in=projects.filter(completed_on__lte=as_of).values("pk"))
         .exclude(item__indicator="")
-        .values("item__indicator", district=DISTRICT)
+        .values("item__indicator", "item__unit", district=DISTRICT)
         .annotate(quantity=Sum("quantity"))
         .order_by()
     )
     found = {}
     for row in rows:
-        found.setdefault(row["district"], {})[row["item__indicator"]] = row["quantity"]
+        code = row["item__indicator"]
+        amounts = found.setdefault(row["district"], {})
+        quantity = row["quantity"] * indicator_factor(code, row["item__unit"])
+        amounts[code] = amounts.get(code, ZERO) + quantity
     return found
 
 
 def _fen(value):
-    return value.quantize(CENT) if isinstance(value, Decimal) else value
+    # Half up, as PostgreSQL's ROUND and a reader's pencil do (pipes in 米 → 公里 have a third place).
+    return value.quantize(CENT, rounding=ROUND_HALF_UP) if isinstance(value, Decimal) else value
 
 
 def progress(*, city, year, as_of, user=None):

@@ -342,6 +342,15 @@ def test_progress_round_trips_through_a_dict(town):
     assert back.rows[0].indicators["lifts"] == D("2.00")
 
 
+def test_pipes_typed_in_metres_count_in_kilometres_rounded_half_up(town):
+    """供水管网改造 is typed in 米; the indicator reads 公里: 1,234.5 m + 0.75 km = 1.98 km (1.9845)."""
+    metres = renovation_item(indicator="pipelines_water_km", unit="米")
+    ProjectItem.objects.create(project=town.p1, item=metres, quantity=D("1234.50"), payer="government")
+    ProjectItem.objects.filter(project=town.p1, item__unit="km").update(quantity=D("0.75"))
+    found = progress(city=town.city, year=2025, as_of=day(12, 31))
+    assert found.rows[0].indicators["pipelines_water_km"] == D("1.98")
+
+
 def test_indicators_are_the_catalogues_with_the_units_their_labels_name(town):
     codes = [code for code, _label, _unit in indicators()]
     assert "pipelines_water_km" in codes and "accessibility" in codes and "" not in codes
