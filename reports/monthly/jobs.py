@@ -40,7 +40,7 @@ def build_monthly_report(job, report):
         )
         try:
             # A refusal (a locked month) is a ValidationError: the job page shows its words.
-            built = monthly_report_build(city=city, month=month, user=job.created_by, job=job)
+            built = monthly_report_build(city=city, month=month, user=job.created_by, job=job, report=report)
         except PermissionDenied as error:
             raise JobError(gettext("You may not build this report.")) from error
         report(95, gettext("Version %(version)s saved") % {"version": built.version})

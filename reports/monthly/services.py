@@ -82,7 +82,11 @@ def _lagging_row(row):
     }
 
 
-def monthly_numbers(*, city, month, as_of):
+def _silent(percent, message=""):
+    return None
+
+
+def monthly_numbers(*, city, month, as_of, report=_silent):
     """Everything the report shows, as plain data: the progress of the month's plan year, the
     indicators' labels, the district ranking, the lagging projects, and last month's current report
     (its figures, so the change is frozen with the month's own)."""
@@ -92,13 +96,15 @@ def monthly_numbers(*, city, month, as_of):
 
     with translation.override(OFFICIAL_LANGUAGE):
         figures = progress(city=city, year=month.year, as_of=as_of)
+        report(40, _("Progress of the districts read"))
+        ranking = _plain(district_ranking(figures))
+        lagging = [_lagging_row(row) for row in lagging_projects(city=city, year=month.year, as_of=as_of)]
+        report(70, _("Ranking and lagging projects read"))
         numbers = {
             "progress": figures.to_dict(),
             "indicators": [[code, str(label), str(unit)] for code, label, unit in INDICATORS],
-            "ranking": _plain(district_ranking(figures)),
-            "lagging": [
-                _lagging_row(row) for row in lagging_projects(city=city, year=month.year, as_of=as_of)
-            ],
+            "ranking": ranking,
+            "lagging": lagging,
         }
     before = (
         MonthlyReport.objects.filter(city=city, month=previous_month(month), is_current=True)
@@ -140,9 +146,10 @@ def _check_month(month, as_of):
         raise ValidationError(_("The figures cannot be read as of a day still to come."))
 
 
-def monthly_report_build(*, city, month, user=None, as_of=None, job=None):
+def monthly_report_build(*, city, month, user=None, as_of=None, job=None, report=_silent):
     """A new current version of ``city``'s report for ``month`` (or the current one, when the figures
-    read the same as it froze). Refused while the month's current version is submitted."""
+    read the same as it froze). Refused while the month's current version is submitted. ``report``
+    (percent, message) is told how far the build has come (a job's progress bar)."""
     if user is not None and not user.has_perm("reports.add_monthlyreport"):
         raise PermissionDenied
     month = month_of(month)
@@ -165,7 +172,7 @@ def monthly_report_build(*, city, month, user=None, as_of=None, job=None):
                     "date": timezone.localtime(current.submitted_at).strftime("%Y-%m-%d"),
                 }
             )
-        numbers = monthly_numbers(city=city, month=month, as_of=as_of)
+        numbers = monthly_numbers(city=city, month=month, as_of=as_of, report=report)
         if (
             current is not None
             and current.as_of == as_of
@@ -180,7 +187,7 @@ def monthly_report_build(*, city, month, user=None, as_of=None, job=None):
             changes = cell_changes(current.numbers, numbers)
             current.is_current = False
             current.save(update_fields=["is_current", "updated_at"])
-        report = MonthlyReport(
+        built = MonthlyReport(
             city=city,
             month=month,
             version=version,
@@ -192,17 +199,17 @@ def monthly_report_build(*, city, month, user=None, as_of=None, job=None):
             built_at=timezone.now(),
             job=job,
         )
-        report.full_clean()
-        report.save()
+        built.full_clean()
+        built.save()
         audit_record(
             actor=user,
             action=AuditEntry.Action.CREATE,
-            obj=report,
+            obj=built,
             summary=_("Monthly report built (version %(version)s, %(changes)s cells changed)")
             % {"version": version, "changes": len(changes)},
-            changes={"data_version": report.data_version, "as_of": as_of.isoformat()},
+            changes={"data_version": built.data_version, "as_of": as_of.isoformat()},
         )
-    return report
+    return built
 
 
 def _locked(report):
