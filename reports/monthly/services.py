@@ -199,7 +199,9 @@ def monthly_report_build(*, city, month, user=None, as_of=None, job=None, report
             built_at=timezone.now(),
             job=job,
         )
-        built.full_clean()
+        # Field checks only: the uniqueness and one-current-version constraints are the database's,
+        # and the lock on the city above already serialises builds (each would cost a query here).
+        built.full_clean(validate_unique=False, validate_constraints=False)
         built.save()
         audit_record(
             actor=user,
