@@ -155,24 +155,18 @@ def monthly_report_build(*, city, month, user=None, as_of=None, job=None, report
     month = month_of(month)
     as_of = as_of or default_as_of(month)
     _check_month(month, as_of)
+    _refuse_submitted(MonthlyReport.objects.filter(city=city, month=month, is_current=True).first(), month)
+    # The numbers are read before the lock: the job's progress bar (written on its own connection's
+    # autocommit) moves while they are read, and an in-process thread on SQLite holds no read
+    # transaction it would have to upgrade while a request writes ("database is locked").
+    numbers = monthly_numbers(city=city, month=month, as_of=as_of, report=report)
     with transaction.atomic():
         # One build per city at a time: the next waits and then sees this one's version.
         city = Region.objects.select_for_update().get(pk=city.pk)
         current = (
             MonthlyReport.objects.select_for_update().filter(city=city, month=month, is_current=True).first()
         )
-        if current is not None and current.is_submitted:
-            raise ValidationError(
-                _(
-                    "The report of %(month)s was submitted on %(date)s and is locked; it must be reopened "
-                    "by a superior before it is built again."
-                )
-                % {
-                    "month": f"{month:%Y-%m}",
-                    "date": timezone.localtime(current.submitted_at).strftime("%Y-%m-%d"),
-                }
-            )
-        numbers = monthly_numbers(city=city, month=month, as_of=as_of, report=report)
+        _refuse_submitted(current, month)
         if (
             current is not None
             and current.as_of == as_of
@@ -212,6 +206,20 @@ def monthly_report_build(*, city, month, user=None, as_of=None, job=None, report
             changes={"data_version": built.data_version, "as_of": as_of.isoformat()},
         )
     return built
+
+
+def _refuse_submitted(current, month):
+    if current is not None and current.is_submitted:
+        raise ValidationError(
+            _(
+                "The report of %(month)s was submitted on %(date)s and is locked; it must be reopened "
+                "by a superior before it is built again."
+            )
+            % {
+                "month": f"{month:%Y-%m}",
+                "date": timezone.localtime(current.submitted_at).strftime("%Y-%m-%d"),
+            }
+        )
 
 
 def _locked(report):

@@ -150,3 +150,16 @@ def test_who_may_not_build_is_refused(world, city):
     for persona in ("district", "leader", "clerk_a", "sysadmin"):
         with pytest.raises(PermissionDenied):
             monthly_report_build(city=city, month=MONTH, user=world[persona])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_build_reports_its_progress_outside_its_transaction(world, city):
+    """The progress bar is written while the numbers are read, not inside the build's transaction
+    (invisible to the page until the end; on SQLite a thread's read lock then fails to upgrade)."""
+    from django.db import connection
+
+    seen = []
+    monthly_report_build(
+        city=city, month=MONTH, report=lambda percent, message="": seen.append(connection.in_atomic_block)
+    )
+    assert seen and not any(seen)
