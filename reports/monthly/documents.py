@@ -217,7 +217,7 @@ def _ranking_sheet(workbook, context, bold):
 
 def _lagging_sheet(workbook, context, bold):
     sheet = workbook.create_sheet(_("Lagging projects"))
-    sheet.append([_("No."), _("District or county"), _("Project"), _("Why")])
+    sheet.append([_("No."), _("area"), _("Project"), _("Why")])
     for cell in sheet[1]:
         cell.font = bold
     for index, row in enumerate(context["lagging"], start=1):

@@ -115,6 +115,8 @@ def test_the_spreadsheet_has_the_provincial_layout_and_every_number(world, repor
         3
     ].startswith("填报日期：2")
     assert [ws.title for ws in workbook.worksheets] == ["月报", "较上月变化", "排名", "滞后项目"]
+    # A lagging project's place is its street or community, not a district.
+    assert [c.value for c in workbook["滞后项目"][1]] == ["序号", "所在区域", "项目", "原因"]
 
 
 def test_the_kept_spreadsheet_is_the_one_downloaded(world, report, client_for):
