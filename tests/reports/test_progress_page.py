@@ -60,3 +60,13 @@ def test_street_clerks_may_not_read_progress(world, client_for):
 def test_the_menu_offers_progress_to_who_may_read_it(world, client_for):
     assert URL in client_for("leader").get("/").content.decode()
     assert URL not in client_for("clerk_a").get("/").content.decode()
+
+
+def test_counts_read_with_thousands_separators_as_in_the_monthly_report(town, client):
+    from projects.models import AnnualQuota
+
+    AnnualQuota.objects.filter(year=2025).update(households=12345)
+    client.force_login(town.staff)
+    page = client.get(URL, {"year": 2025, "as_of": AFTER.isoformat()}).content.decode()
+    table = page[page.index('id="progress-table"') : page.index('id="progress-indicators"')]
+    assert "12,345" in table and "12345" not in table
