@@ -2,6 +2,7 @@
 picture, the user's imports and the projects they touched; no promise of a feature to come."""
 
 import datetime
+import re
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
@@ -60,6 +61,14 @@ def test_menu_gathers_reference_pages_and_reports_in_dropdowns(world, client_for
     assert groups["设置"][:2] == ["projects:renovationitem_list", "org:region_list"]
     assert groups["报表"] == ["reports:progress", "reports:monthly_list", "reports:notice_list"]
     assert len(menu) <= 8, [item["label"] for item in menu]
+
+
+def test_the_home_links_to_every_page_of_the_menu_groups_not_to_the_groups(world, client_for):
+    page = client_for("city").get("/").content.decode()
+    links = re.findall(r'list-group-item-action" href="([^"]*)"', page)
+    assert "" not in links  # 设置 and 报表 are dropdowns of the menu bar, not pages
+    for url in ("/reports/progress/", "/reports/monthly/", "/reports/notices/", "/org/regions/"):
+        assert url in links, url
 
 
 def test_a_group_with_one_page_for_the_user_shows_that_page(world, client_for):
