@@ -52,6 +52,21 @@ def test_the_bulletin_prints_in_the_official_layout(world, submitted, needs_popp
         assert words in flat, words
 
 
+def test_a_lagging_project_reads_by_its_name_with_its_street_after_it(world, submitted, needs_poppler):
+    from reports.models import MonthlyReport
+
+    lagging = {"project_id": 1, "name": "公园街道连片改造一期", "region": "公园街道", "url": "",
+               "reasons": ["已90天未报送进度。"]}  # fmt: skip
+    MonthlyReport.objects.filter(pk=submitted.pk).update(numbers={**submitted.numbers, "lagging": [lagging]})
+    submitted.refresh_from_db()
+    issuer = notice_issuers()["淄建"]
+    notice = notice_issue(kind=BULLETIN, subject=submitted, issuer=issuer, user=world["city"], render=False)
+    text = subprocess.run(["pdftotext", "-", "-"], input=notice_pdf(notice), capture_output=True, check=True)
+    flat = "".join(text.stdout.decode().split())
+    assert "1.公园街道连片改造一期（公园街道）：已90天未报送进度。" in flat
+    assert "公园街道公园街道" not in flat
+
+
 def test_a_draft_report_gets_no_bulletin(world):
     october(world)
     draft = monthly_report_build(city=world.city, month=MONTH, user=world["city"])
