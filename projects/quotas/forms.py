@@ -11,8 +11,26 @@ from .selectors import FACTORS
 UNITS = {name: unit for name, _label, unit in FACTORS}
 
 
+def _without_separators(value):
+    """What the page shows (1,539 and 118,956.00) typed back: thousands separators, full-width commas
+    and spaces are dropped before the figure is read, as the 万元 box does."""
+    if isinstance(value, str):
+        return value.replace(",", "").replace("，", "").replace(" ", "").replace("\u3000", "")
+    return value
+
+
+class CountField(forms.IntegerField):
+    def to_python(self, value):
+        return super().to_python(_without_separators(value))
+
+
+class FigureField(forms.DecimalField):
+    def to_python(self, value):
+        return super().to_python(_without_separators(value))
+
+
 def _count(name):
-    return forms.IntegerField(
+    return CountField(
         label={n: label for n, label, _u in FACTORS}[name],
         required=False,
         min_value=0,
@@ -27,7 +45,7 @@ class QuotaRowForm(forms.Form):
     compounds = _count("compounds")
     households = _count("households")
     buildings = _count("buildings")
-    floor_area = forms.DecimalField(
+    floor_area = FigureField(
         label=_("building floor area"),
         required=False,
         min_value=0,

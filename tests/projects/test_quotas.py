@@ -209,6 +209,20 @@ def test_a_wrong_box_is_named_and_nothing_is_saved(world, client_for):
     assert not AnnualQuota.objects.exists()
 
 
+def test_figures_typed_as_the_page_shows_them_are_read(world, client_for):
+    """1,539 and 118,956.00 as the sums row writes them, in every box (万元 already took them)."""
+    typed = {world.city: {"compounds": "12", "households": "1,539", "floor_area": "118,956.50",
+                          "investment": "3,570"}}  # fmt: skip
+    response = client_for("city").post(f"{URL}?year=2026", grid(world, 2026, typed))
+    assert response.status_code == 302
+    city = AnnualQuota.objects.get(region=world.city, year=2026)
+    assert (city.households, city.floor_area, city.investment) == (
+        1539,
+        Decimal("118956.50"),
+        Decimal("35700000.00"),
+    )
+
+
 def test_emptying_a_row_removes_that_quota(world, client_for):
     split_2020(world)
     client = client_for("city")
