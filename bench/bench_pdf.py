@@ -2,8 +2,8 @@
 
     .venv/bin/python bench/bench_pdf.py [--count 20]
 
-Each render forks a child (the time limit), lays out the page with WeasyPrint and subsets the
-Noto CJK fonts with HarfBuzz. Prints documents per second and the median time of one document.
+Each render lays out the page with WeasyPrint under the time limit (a SIGALRM timer in the main
+thread) and subsets the Noto CJK fonts with HarfBuzz. Prints documents per second and the median time of one document.
 """
 
 import argparse
