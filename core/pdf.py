@@ -100,22 +100,36 @@ def _alarm_usable():
 
 
 def _render_with_alarm(html, timeout):
-    def expire(signum, frame):
-        raise _Deadline
+    state = {"armed": True, "expired": False}
 
+    def expire(signum, frame):
+        state["expired"] = True
+        if state["armed"]:
+            raise _Deadline
+
+    signal.signal(signal.SIGALRM, expire)
+    # After the limit it fires again every 50 ms: a _Deadline raised inside a C callback of the
+    # layout libraries is printed and dropped by cffi, and the next one lands in Python code.
+    signal.setitimer(signal.ITIMER_REAL, timeout, 0.05)
+    outcome = None
     try:
-        signal.signal(signal.SIGALRM, expire)
-        signal.setitimer(signal.ITIMER_REAL, timeout)
-        try:
-            return _layout(html)
-        except Exception as exc:
-            raise _render_error(type(exc).__name__, exc) from exc
-        finally:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-    except _Deadline:  # also when it fires a moment after the layout, before the timer is off
-        raise _timeout_error(timeout) from None
+        outcome = ("ok", _layout(html))
+    except _Deadline:
+        pass
+    except Exception as exc:
+        outcome = ("error", exc)
     finally:
+        # A plain store first: Python runs signal handlers only at calls and jumps, so from here
+        # on the handler no longer raises, and the cleanup below cannot be cut short.
+        state["armed"] = False
+        signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, signal.SIG_DFL)
+    if state["expired"]:
+        raise _timeout_error(timeout)
+    status, payload = outcome
+    if status == "error":
+        raise _render_error(type(payload).__name__, payload) from payload
+    return payload
 
 
 def _child_main(html, conn):
