@@ -114,8 +114,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         # (bench/bench_jit.py, docs/benchmarks.md).
         DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 else:
-    # SQLite waits for a lock instead of failing at once when the in-process tasks write.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # SQLite waits for a lock instead of failing at once when the in-process tasks write; a
+    # transaction takes the write lock when it begins (IMMEDIATE), so one that reads then writes
+    # beside a job's thread waits its turn instead of failing with "database is locked".
+    DATABASES["default"].setdefault("OPTIONS", {}).update(timeout=20, transaction_mode="IMMEDIATE")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis, cache, Celery ---------------------------------------------------------------------
