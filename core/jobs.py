@@ -263,7 +263,8 @@ def _item_run(job, entry, key):
     if not pending.update(attempts=F("attempts") + 1):
         return False
     with transaction.atomic():
-        item = pending.select_for_update().first()
+        # Only the item's row: a lock on the job's row would make the batch's workers take turns.
+        item = pending.select_for_update(of=("self",)).order_by("pk").first()
         if item is None:  # another delivery did it while we waited for the lock
             return False
         if item.attempts > JOB_ITEM_MAX_ATTEMPTS:

@@ -194,7 +194,9 @@ class JobItem(models.Model):
     class Meta:
         verbose_name = _("background job item")
         verbose_name_plural = _("background job items")
-        ordering = ["job", "id"]
+        # By the column, not "job": that would join the job to order by its own ordering, and a
+        # SELECT ... FOR UPDATE of an item would then lock the job's row too, serialising workers.
+        ordering = ["job_id", "id"]
         constraints = [models.UniqueConstraint(fields=["job", "key"], name="job_item_once_per_job")]
         indexes = [models.Index(fields=["job", "status"], name="job_item_by_status")]
 

@@ -1,11 +1,14 @@
 """Batch jobs: items recorded once, done once, fanned out in chunks; failures in Chinese; retry."""
 
+import threading
 from collections import Counter
 
 import pytest
+from django.db import DatabaseError, connection, transaction
 
 from config.celery import app as celery_app
 from core import jobs
+from core.job_kinds import batch_job_kind
 from core.models import Job, JobItem
 from tests.core.fault_kinds import RECORDED_BATCH, executions, recorded_results
 
@@ -211,3 +214,34 @@ def test_items_sent_long_ago_and_still_waiting_are_sent_again(start, monkeypatch
     assert jobs.jobs_dispatch_pending() == 1
     job.refresh_from_db()
     assert job.status == Job.Status.SUCCEEDED
+
+
+def test_an_item_at_work_leaves_the_job_and_the_other_items_free_for_other_workers(
+    needs_postgresql, transactional_db, world
+):
+    seen = []
+
+    def probe(job, key):
+        # What a second worker does meanwhile: write the job's progress, take the next item.
+        def other_worker():
+            try:
+                with transaction.atomic():
+                    Job.objects.select_for_update(nowait=True).get(pk=job.pk)
+                    JobItem.objects.select_for_update(nowait=True).get(job=job, key="b")
+                seen.append("free")
+            except DatabaseError:
+                seen.append("locked")
+            finally:
+                connection.close()
+
+        thread = threading.Thread(target=other_worker)
+        thread.start()
+        thread.join(10)
+
+    batch_job_kind("test_probe", "probe", items=lambda job: ["a", "b"], run_item=probe)
+    job = Job.objects.create(
+        kind="test_probe", created_by=world["clerk_a"], status=Job.Status.RUNNING, items_total=2
+    )
+    JobItem.objects.bulk_create([JobItem(job=job, key="a"), JobItem(job=job, key="b")])
+    jobs.job_items_run(job_id=job.pk, keys=["a"])
+    assert seen == ["free"]
