@@ -96,7 +96,7 @@ def register():
             code=BULLETIN,
             label=_("progress bulletin"),
             subject_model=MonthlyReport,
-            template="reports/notices/kinds/bulletin.html",
+            template="reports/notices/pdf/kinds/bulletin.html",
             context=bulletin_context,
             title=bulletin_title,
             region=lambda report: report.city,

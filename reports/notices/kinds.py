@@ -4,7 +4,7 @@ JSON-friendly dict frozen into the notice when its number is given, rendered by 
 
     register_notice_kind(NoticeKind(
         code="bulletin", label=_("bulletin"), subject_model=MonthlyReport,
-        template="reports/notices/kinds/bulletin.html", context=bulletin_context, title=bulletin_title,
+        template="reports/notices/pdf/kinds/bulletin.html", context=bulletin_context, title=bulletin_title,
         region=lambda report: report.city,
     ))
 
@@ -32,7 +32,7 @@ class NoticeKind:
     code: str
     label: object  # lazy, shown to users
     subject_model: type
-    template: str  # the body of the document, included in reports/notices/document.html
+    template: str  # the body of the document, included in reports/notices/pdf/document.html
     context: Callable  # (subject, notice) -> dict, frozen into notice.context
     title: Callable  # subject -> str
     region: Callable  # subject -> org Region whose scope the notice falls in

@@ -18,7 +18,7 @@ from .chinese import official_date
 from .kinds import notice_kind
 
 RENDER_JOB = "notices_render"
-DOCUMENT_TEMPLATE = "reports/notices/document.html"
+DOCUMENT_TEMPLATE = "reports/notices/pdf/document.html"
 
 
 def document_context(notice):

@@ -264,7 +264,7 @@ def register():
     project_kinds = (
         NoticeKind(
             code=PUBLICITY, label=_("renovation publicity notice"), subject_model=Project,
-            template="reports/notices/kinds/publicity.html", context=publicity_context, title=publicity_title,
+            template="reports/notices/pdf/kinds/publicity.html", context=publicity_context, title=publicity_title,
             region=lambda p: p.region, addressee=lambda p: f"{'、'.join(c['name'] for c in _compounds(p))}全体居民",
             eligible=lambda qs: qs.filter(stage__in=(S.DESIGN, S.DECLARATION, S.REVIEW, S.PROCUREMENT, S.CONSTRUCTION)),
             roles=(CITY_STAFF, DISTRICT_STAFF), issuer_kinds=(Organisation.Kind.DISTRICT_BUREAU, Organisation.Kind.CITY_BUREAU),
@@ -272,7 +272,7 @@ def register():
         ),
         NoticeKind(
             code=CONSTRUCTION, label=_("construction notice"), subject_model=Project,
-            template="reports/notices/kinds/construction.html", context=construction_context,
+            template="reports/notices/pdf/kinds/construction.html", context=construction_context,
             title=construction_title, region=lambda p: p.region,
             addressee=lambda p: f"{'、'.join(c['name'] for c in _compounds(p))}居民朋友们",
             eligible=lambda qs: qs.filter(stage__in=(S.PROCUREMENT, S.CONSTRUCTION)),
@@ -281,21 +281,21 @@ def register():
         ),
         NoticeKind(
             code=APPROVAL, label=_("project approval"), subject_model=Project,
-            template="reports/notices/kinds/approval.html", context=approval_context, title=approval_title,
+            template="reports/notices/pdf/kinds/approval.html", context=approval_context, title=approval_title,
             region=lambda p: p.region, addressee=_to_implementer,
             eligible=lambda qs: qs.filter(approved_on__isnull=False), roles=(CITY_STAFF,),
             issuer_kinds=(Organisation.Kind.CITY_BUREAU,), subject_label=_project_label,
         ),
         NoticeKind(
             code=ACCEPTANCE, label=_("completion acceptance opinion"), subject_model=Project,
-            template="reports/notices/kinds/acceptance.html", context=acceptance_context, title=acceptance_title,
+            template="reports/notices/pdf/kinds/acceptance.html", context=acceptance_context, title=acceptance_title,
             region=lambda p: p.region, addressee=_to_implementer,
             eligible=lambda qs: qs.filter(accepted_on__isnull=False), roles=(CITY_STAFF,),
             issuer_kinds=(Organisation.Kind.CITY_BUREAU,), subject_label=_project_label,
         ),
         NoticeKind(
             code=DISBURSEMENT, label=_("disbursement notice"), subject_model=Disbursement,
-            template="reports/notices/kinds/disbursement.html", context=disbursement_context,
+            template="reports/notices/pdf/kinds/disbursement.html", context=disbursement_context,
             title=disbursement_title, region=lambda d: d.project.region,
             addressee=lambda d: f"{_district_of(d.project.region).name}财政局、{_district_of(d.project.region).name}住房和城乡建设局",
             eligible=_released, roles=(CITY_STAFF,), issuer_kinds=(Organisation.Kind.FINANCE,),
