@@ -77,14 +77,13 @@ class JobError(Exception):
 
 def job_failure_message(exc):
     """What a job page says about ``exc``: a user-facing error's own words, else a Chinese sentence
-    naming only the exception's type (the traceback goes to the log, not to the user)."""
+    that it was a system error (the exception and its traceback go to the log, not to the user: an
+    exception's name is no word of theirs)."""
     if isinstance(exc, ValidationError):
         return "；".join(str(message) for message in exc.messages)[:500]
     if isinstance(exc, (JobError, PdfError)):
         return str(exc)[:500]
-    return gettext("The job stopped on a system error (%(error)s); it can be retried.") % {
-        "error": type(exc).__name__
-    }
+    return gettext("The job stopped on a system error (its details are in the system log); it can be retried.")
 
 
 def job_start(*, kind, user, params=None):

@@ -81,13 +81,13 @@ def test_a_failed_item_fails_the_job_in_chinese_and_the_others_are_done(start, c
     assert job.status == Job.Status.FAILED
     assert (
         job.message
-        == "共 4 项，1 项失败。首个失败：第 3 项：任务因系统错误中止（ConnectionError），可以重试。"
+        == "共 4 项，1 项失败。首个失败：第 3 项：任务因系统错误中止（详情已记入系统日志），可以重试。"
     )
     assert "internal detail of 3" in caplog.text
     assert job.progress == 75
     assert recorded_results(job) == {"1": 1, "2": 1, "4": 1}
     assert jobs.job_failed_items(job) == (
-        [("第 3 项", "任务因系统错误中止（ConnectionError），可以重试。")],
+        [("第 3 项", "任务因系统错误中止（详情已记入系统日志），可以重试。")],
         0,
     )
 
@@ -144,7 +144,7 @@ def test_a_plain_job_that_failed_can_be_retried(world, eager_tasks, django_captu
     with django_capture_on_commit_callbacks(execute=True):
         job = jobs.job_start(kind="test_flaky", user=world["clerk_a"])
     job.refresh_from_db()
-    assert job.message == "任务因系统错误中止（OSError），可以重试。"
+    assert job.message == "任务因系统错误中止（详情已记入系统日志），可以重试。"
     state["broken"] = False
     with django_capture_on_commit_callbacks(execute=True):
         jobs.job_retry(job=job, user=world["clerk_a"])
@@ -158,7 +158,7 @@ def test_a_batch_whose_items_cannot_be_listed_fails_and_says_why(world, eager_ta
     jobs.job_run(job_id=job.pk)
     job.refresh_from_db()
     assert job.status == Job.Status.FAILED
-    assert job.message == "任务因系统错误中止（KeyError），可以重试。"
+    assert job.message == "任务因系统错误中止（详情已记入系统日志），可以重试。"
 
 
 def test_an_item_that_keeps_killing_its_worker_is_failed_instead_of_run_again(world, tmp_path):

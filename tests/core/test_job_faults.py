@@ -285,7 +285,7 @@ def test_a_failed_batch_says_why_in_chinese_and_its_retry_reruns_only_the_failed
     assert job.status == Job.Status.FAILED
     assert (
         job.message
-        == "共 7 项，1 项失败。首个失败：第 3 项：任务因系统错误中止（ConnectionError），可以重试。"
+        == "共 7 项，1 项失败。首个失败：第 3 项：任务因系统错误中止（详情已记入系统日志），可以重试。"
     )
     page = client_for("clerk_a").get(job.get_absolute_url()).content.decode()
     assert "第 3 项" in page and "重试" in page and "internal detail" not in page

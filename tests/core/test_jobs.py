@@ -78,7 +78,7 @@ def test_a_job_that_crashes_says_so_in_chinese_without_the_internals(world, capl
     jobs.job_run(job_id=job.pk)
     job.refresh_from_db()
     assert job.status == Job.Status.FAILED
-    assert job.message == "任务因系统错误中止（KeyError），可以重试。"
+    assert job.message == "任务因系统错误中止（详情已记入系统日志），可以重试。"
     assert "internal_column_name" in caplog.text  # the details are in the log, not on the page
 
 
