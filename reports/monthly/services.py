@@ -72,11 +72,10 @@ def _plain(value):
 
 def _lagging_row(row):
     project, reasons = (row.project, row.reasons) if hasattr(row, "project") else row
-    region = getattr(project, "region", None)
     return {
         "project_id": project.pk,
         "name": project.name,
-        "region": region.name if region is not None else "",
+        "region": getattr(project, "region_name", ""),
         "url": getattr(row, "url", "") or project.get_absolute_url(),
         "reasons": [str(reason) for reason in reasons],
     }
@@ -155,7 +154,12 @@ def monthly_report_build(*, city, month, user=None, as_of=None, job=None, report
     month = month_of(month)
     as_of = as_of or default_as_of(month)
     _check_month(month, as_of)
-    _refuse_submitted(MonthlyReport.objects.filter(city=city, month=month, is_current=True).first(), month)
+    _refuse_submitted(
+        MonthlyReport.objects.filter(city=city, month=month, is_current=True)
+        .only("pk", "status", "submitted_at")
+        .first(),
+        month,
+    )
     # The numbers are read before the lock: the job's progress bar (written on its own connection's
     # autocommit) moves while they are read, and an in-process thread on SQLite holds no read
     # transaction it would have to upgrade while a request writes ("database is locked").
@@ -163,9 +167,15 @@ def monthly_report_build(*, city, month, user=None, as_of=None, job=None, report
     with transaction.atomic():
         # One build per city at a time: the next waits and then sees this one's version.
         city = Region.objects.select_for_update().get(pk=city.pk)
-        current = (
-            MonthlyReport.objects.select_for_update().filter(city=city, month=month, is_current=True).first()
+        # The newest version is the current one (a build makes its version current; nothing else
+        # does), so one query gives both the current report and the next version's number.
+        latest = (
+            MonthlyReport.objects.select_for_update()
+            .filter(city=city, month=month)
+            .order_by("-version")
+            .first()
         )
+        current = latest if latest is not None and latest.is_current else None
         _refuse_submitted(current, month)
         if (
             current is not None
@@ -173,9 +183,7 @@ def monthly_report_build(*, city, month, user=None, as_of=None, job=None, report
             and numbers_digest(current.numbers) == numbers_digest(numbers)
         ):
             return current
-        version = (
-            MonthlyReport.objects.filter(city=city, month=month).aggregate(v=Max("version"))["v"] or 0
-        ) + 1
+        version = (latest.version if latest is not None else 0) + 1
         changes = []
         if current is not None:
             changes = cell_changes(current.numbers, numbers)
@@ -195,7 +203,8 @@ def monthly_report_build(*, city, month, user=None, as_of=None, job=None, report
         )
         # Field checks only: the uniqueness and one-current-version constraints are the database's,
         # and the lock on the city above already serialises builds (each would cost a query here).
-        built.full_clean(validate_unique=False, validate_constraints=False)
+        # The snapshot's JSON is ours, not typed: checking it would serialise it once more.
+        built.full_clean(exclude=["numbers", "changes"], validate_unique=False, validate_constraints=False)
         built.save()
         audit_record(
             actor=user,
