@@ -83,7 +83,9 @@ def job_failure_message(exc):
         return "；".join(str(message) for message in exc.messages)[:500]
     if isinstance(exc, (JobError, PdfError)):
         return str(exc)[:500]
-    return gettext("The job stopped on a system error (its details are in the system log); it can be retried.")
+    return gettext(
+        "The job stopped on a system error (its details are in the system log); it can be retried."
+    )
 
 
 def job_start(*, kind, user, params=None):
