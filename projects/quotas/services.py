@@ -5,7 +5,7 @@ itself and its districts, within the user's area. Saving the same figures again 
 and writes no audit entry, so a form sent twice or a file imported twice does one thing.
 """
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
 from core.audit import audit_record, changes_between, model_snapshot
@@ -37,7 +37,15 @@ def quota_save(*, actor, region, year, **figures):
 def _create(actor, region, year, figures):
     quota = AnnualQuota(region=region, year=year, **{**DEFAULTS, **figures})
     _check_allowed(actor, quota, "projects.add_annualquota")
-    quota.full_clean()
+    try:
+        quota.full_clean()
+    except ValidationError:
+        # The uniqueness check may already see a quota another request committed since the lock
+        # above found none: change that one (its own checks then name any real error).
+        existing = AnnualQuota.objects.select_for_update().filter(region=region, year=year).first()
+        if existing is None:
+            raise
+        return _update(actor, existing, figures)
     try:
         with transaction.atomic():
             quota.save()
