@@ -15,14 +15,13 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.models import BaseModel
 from core.money import format_wan
 from core.scoping import RegionScope, Unscoped
 from core.validators import not_in_future
-from org.models import CityPolicy, Region
+from org.models import CityPolicy, PolicySectionModel, Region
 from org.roles import STREET_CLERK
 from projects.models import ItemCategory, ProgressReport, Project, ProjectItem, RenovationItem
 from projects.models.project import CITY_DEPTH, bundling_compounds_under
@@ -290,7 +289,7 @@ PERCENTAGE = {"max_digits": 5, "decimal_places": 2}
 PER_HOUSEHOLD = {"max_digits": 10, "decimal_places": 2}
 
 
-class FundingPolicy(BaseModel):
+class FundingPolicy(PolicySectionModel):
     """Funding's section of a city's policy (org.policy): how long received money may lie idle, and
     the rules (FundingRule) that propose a project's funding plan."""
 
@@ -309,28 +308,12 @@ class FundingPolicy(BaseModel):
     )
 
     scope = RegionScope("policy__city__path")
+    section_anchor = "policy-funding"
 
     class Meta:
         verbose_name = _("funding rules of a city policy")
         verbose_name_plural = _("funding rules of city policies")
         ordering = ["policy"]
-
-    def __str__(self):
-        return str(self.policy)
-
-    def get_absolute_url(self):
-        return reverse("org:citypolicy_detail", args=[self.policy_id]) + "#policy-funding"
-
-    @classmethod
-    def in_force(cls, city, on=None):
-        """The funding section of ``city``'s newest policy in force on ``on`` (today) that has one."""
-        on = on or timezone.localdate()
-        return (
-            cls.objects.select_related("policy")
-            .filter(policy__city=city, policy__effective_from__lte=on)
-            .order_by("-policy__effective_from")
-            .first()
-        )
 
     @classmethod
     def idle_days(cls, city, on=None):

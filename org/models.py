@@ -236,3 +236,32 @@ class CityPolicy(BaseModel):
         """The policy of ``city`` in force on ``on`` (today by default), or None."""
         on = on or timezone.localdate()
         return cls.objects.filter(city=city, effective_from__lte=on).order_by("-effective_from").first()
+
+
+class PolicySectionModel(BaseModel):
+    """What every app's section of a city policy shares (org.policy.register_policy_section): it
+    reads as its policy, links to the policy's page at its own anchor, and is found in force. The
+    subclass declares its ``policy`` one-to-one field (with its own related name) and its scope."""
+
+    section_anchor = ""  # the id of the section on the policy's page, e.g. "policy-funding"
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return str(self.policy)
+
+    def get_absolute_url(self):
+        url = reverse("org:citypolicy_detail", args=[self.policy_id])
+        return f"{url}#{self.section_anchor}" if self.section_anchor else url
+
+    @classmethod
+    def in_force(cls, city, on=None):
+        """The section of ``city``'s newest policy in force on ``on`` (today) that has one, or None."""
+        on = on or timezone.localdate()
+        return (
+            cls.objects.select_related("policy")
+            .filter(policy__city=city, policy__effective_from__lte=on)
+            .order_by("-policy__effective_from")
+            .first()
+        )

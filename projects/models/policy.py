@@ -4,13 +4,10 @@ compounds may be renovated, what a project must meet before it enters the annual
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.models import BaseModel
 from core.scoping import RegionScope
-from org.models import CityPolicy
+from org.models import CityPolicy, PolicySectionModel
 
 
 class Milestone(models.TextChoices):
@@ -46,7 +43,7 @@ class DeadlineKind(models.TextChoices):
     MONTHS_AFTER = "months_after", _("within … months of the milestone before it")
 
 
-class ProjectPolicy(BaseModel):
+class ProjectPolicy(PolicySectionModel):
     """The rules a city's policy sets for compounds and projects: eligibility, prerequisites and the
     deadline calendar. One per policy document, saved with it."""
 
@@ -79,23 +76,6 @@ class ProjectPolicy(BaseModel):
         verbose_name = _("project rules of a city policy")
         verbose_name_plural = _("project rules of city policies")
         ordering = ["policy"]
-
-    def __str__(self):
-        return str(self.policy)
-
-    def get_absolute_url(self):
-        return reverse("org:citypolicy_detail", args=[self.policy_id])
-
-    @classmethod
-    def in_force(cls, city, on=None):
-        """The rules of ``city``'s policy in force on ``on`` (today by default), or None."""
-        on = on or timezone.localdate()
-        return (
-            cls.objects.select_related("policy")
-            .filter(policy__city=city, policy__effective_from__lte=on)
-            .order_by("-policy__effective_from")
-            .first()
-        )
 
     def prerequisite_labels(self):
         return [Prerequisite(kind).label for kind in self.prerequisites or () if kind in Prerequisite.values]

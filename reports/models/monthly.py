@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import BaseModel, Job
 from core.scoping import RegionScope
-from org.models import CityPolicy, Region
+from org.models import CityPolicy, PolicySectionModel, Region
 
 DEFAULT_REPORT_DAY = 25
 DEFAULT_STALE_PROGRESS_DAYS = 30
@@ -143,7 +143,7 @@ class MonthlyReport(BaseModel):
         return self.status == self.Status.DRAFT
 
 
-class ReportPolicy(BaseModel):
+class ReportPolicy(PolicySectionModel):
     """The reports section of a city's policy (org.policy): the day the month's report is built,
     and after how many days without a progress report a project counts as lagging."""
 
@@ -170,25 +170,9 @@ class ReportPolicy(BaseModel):
     )
 
     scope = RegionScope("policy__city__path")
+    section_anchor = "policy-reports"
 
     class Meta:
         verbose_name = _("reporting rules of a city policy")
         verbose_name_plural = _("reporting rules of city policies")
         ordering = ["policy"]
-
-    def __str__(self):
-        return str(self.policy)
-
-    def get_absolute_url(self):
-        return reverse("org:citypolicy_detail", args=[self.policy_id]) + "#policy-reports"
-
-    @classmethod
-    def in_force(cls, city, on=None):
-        """The reports section of ``city``'s newest policy in force on ``on`` (today) that has one."""
-        on = on or timezone.localdate()
-        return (
-            cls.objects.select_related("policy")
-            .filter(policy__city=city, policy__effective_from__lte=on)
-            .order_by("-policy__effective_from")
-            .first()
-        )
