@@ -71,13 +71,13 @@ def _plain(value):
 
 
 def _lagging_row(row):
-    project, reasons = (row.project, row.reasons) if hasattr(row, "project") else row
+    """A reports.lagging.LaggingRow as plain data (its project carries ``region_name``)."""
     return {
-        "project_id": project.pk,
-        "name": project.name,
-        "region": getattr(project, "region_name", ""),
-        "url": getattr(row, "url", "") or project.get_absolute_url(),
-        "reasons": [str(reason) for reason in reasons],
+        "project_id": row.project.pk,
+        "name": row.project.name,
+        "region": row.project.region_name,
+        "url": row.url,
+        "reasons": [str(reason) for reason in row.reasons],
     }
 
 
