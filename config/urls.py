@@ -28,6 +28,7 @@ urlpatterns = [
     path("projects/", include("projects.urls")),
     path("approvals/", include("approvals.urls")),
     path("funding/", include("funding.urls")),
+    path("residents/", include("residents.urls")),
     path("", include("core.urls")),
     path("", include("reports.urls")),
 ]

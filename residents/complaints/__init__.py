@@ -1,0 +1,1 @@
+"""Complaints and feedback: recording, assigning, answering and closing, overdue flags, statistics."""

@@ -1,0 +1,5 @@
+"""What residents.complaints registers with the layers below it, called from ResidentsConfig.ready()."""
+
+
+def register():
+    pass

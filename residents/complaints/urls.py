@@ -1,0 +1,3 @@
+"""The URLs of residents.complaints; residents/urls.py gathers every part's."""
+
+urlpatterns = []

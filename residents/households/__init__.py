@@ -1,0 +1,2 @@
+"""Households: the register per compound and building, masking and unmasking of personal data,
+imports and exports, and the retention job."""

@@ -1,0 +1,107 @@
+"""Complaints and feedback (投诉) from residents: where they came from (12345 hotline, phone, visit,
+online, letter), what about, who handles them by when, and how the resident judged the answer.
+received → assigned → answered → closed; one past its deadline and not yet answered is overdue."""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.models import BaseModel
+from core.scoping import RegionScope
+from org.models import Organisation, Region
+from projects.models import Compound, Project
+
+
+class Complaint(BaseModel):
+    """One complaint or piece of feedback and how it was handled."""
+
+    class Channel(models.TextChoices):
+        HOTLINE = "hotline", _("12345 hotline")
+        PHONE = "phone", _("phone")
+        VISIT = "visit", _("visit")
+        ONLINE = "online", _("online")
+        LETTER = "letter", _("letter")
+
+    class Category(models.TextChoices):
+        CONSTRUCTION_QUALITY = "quality", _("construction quality")
+        CONSTRUCTION_NUISANCE = "nuisance", _("noise, dust and disturbance")
+        SAFETY = "safety", _("safety")
+        PROGRESS = "progress", _("progress and delays")
+        CONTENT = "content", _("what is renovated")
+        CONTRIBUTION = "contribution", _("contributions and fees")
+        PROPERTY = "property", _("property management")
+        OTHER = "other", _("other")
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", _("received")
+        ASSIGNED = "assigned", _("assigned")
+        ANSWERED = "answered", _("answered")
+        CLOSED = "closed", _("closed")
+
+    class Satisfaction(models.TextChoices):
+        SATISFIED = "satisfied", _("satisfied")
+        PARTLY = "partly", _("partly satisfied")
+        DISSATISFIED = "dissatisfied", _("dissatisfied")
+
+    number = models.CharField(_("complaint number"), max_length=32, unique=True, editable=False)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    category = models.CharField(_("category"), max_length=16, choices=Category.choices)
+    compound = models.ForeignKey(
+        Compound,
+        verbose_name=_("compound"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="complaints",
+    )
+    project = models.ForeignKey(
+        Project, verbose_name=_("renovation project"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="complaints",
+    )  # fmt: skip
+    # The compound's community, or the project's area: its scope.
+    region = models.ForeignKey(Region, verbose_name=_("area"), on_delete=models.PROTECT, related_name="+")
+    complainant_name = models.CharField(_("complainant"), max_length=50, blank=True)
+    complainant_phone = models.CharField(_("complainant's phone"), max_length=20, blank=True)
+    content = models.TextField(_("content"))
+    received_on = models.DateField(_("received on"))
+    handler = models.ForeignKey(
+        Organisation,
+        verbose_name=_("handled by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    deadline = models.DateField(_("answer due by"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.RECEIVED)
+    reply = models.TextField(_("reply"), blank=True)
+    answered_on = models.DateField(_("answered on"), null=True, blank=True)
+    satisfaction = models.CharField(
+        _("resident's satisfaction with the reply"), max_length=12, choices=Satisfaction.choices, blank=True
+    )
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, on_delete=models.SET_NULL,
+        related_name="+", editable=False,
+    )  # fmt: skip
+
+    scope = RegionScope("region__path")
+
+    class Meta:
+        verbose_name = _("complaint")
+        verbose_name_plural = _("complaints")
+        ordering = ["-received_on", "-id"]
+        indexes = [models.Index(fields=["status", "deadline"]), models.Index(fields=["category"])]
+
+    def __str__(self):
+        return self.number
+
+    def get_absolute_url(self):
+        return reverse("residents:complaint_detail", args=[self.pk])
+
+    def is_overdue(self, today=None):
+        """Past its deadline without an answer."""
+        today = today or timezone.localdate()
+        return self.status in (self.Status.RECEIVED, self.Status.ASSIGNED) and self.deadline < today

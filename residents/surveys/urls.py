@@ -1,0 +1,3 @@
+"""The URLs of residents.surveys; residents/urls.py gathers every part's."""
+
+urlpatterns = []
