@@ -28,6 +28,7 @@ from tests.factories import (
 from tests.funding.factories import disbursement_in, plan_line_in, receipt_in
 from tests.reports.monthly_factories import monthly_report_in
 from tests.reports.notices.factories import approved_in, construction_in, notice_in, notice_issuers
+from tests.residents import permissions as resident_permissions
 
 # Persona order:   anon  clerk_a clerk_b district city finance leader auditor sysadmin
 ALL_OK = (302, 200, 200, 200, 200, 200, 200, 200, 200)
@@ -311,6 +312,9 @@ TABLE = {
     ),
 }
 
+# residents' rows live with its parts' tests (tests/residents/permissions/).
+TABLE.update(resident_permissions.rows())
+
 # Django's own admin pages beyond the index answer to Django's admin permissions.
 EXCLUDED_NAMESPACES = {"admin"}
 # Plain function views: which methods they serve (class-based views say it themselves).
@@ -335,6 +339,7 @@ def _objects(world):
         return project_in(compound_in(world.community_a))
 
     return {
+        **resident_permissions.objects(world),
         "compound_a": lambda: compound_in(world.community_a),
         "building_a": lambda: Building.objects.create(
             compound=compound_in(world.community_a), number="1号楼", storeys=6

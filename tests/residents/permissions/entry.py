@@ -1,0 +1,7 @@
+"""Permission rows of residents.entry (see tests/residents/permissions/__init__.py)."""
+
+ROWS = {}
+
+
+def objects(world):
+    return {}
