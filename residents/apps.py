@@ -7,9 +7,14 @@ class ResidentsConfig(AppConfig):
     verbose_name = _("Residents")
 
     def ready(self):
+        from core.navigation import MenuGroup, register_menu_group
+
         from . import roles
+        from .navigation import RESIDENTS_GROUP
 
         roles.register()
+        # Households, surveys, contributions and complaints gather under one dropdown (居民).
+        register_menu_group(MenuGroup(RESIDENTS_GROUP, _("Residents"), icon="bi-people"))
         # Each part registers what it adds to the lower layers (policy section, lifecycle guards,
         # importers, job kinds, menu entries) from its own ``setup.register()``.
         from .complaints import setup as complaints_setup
