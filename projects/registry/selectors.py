@@ -6,6 +6,7 @@ from core.permissions import can
 from projects.models import Building, Compound, Project
 
 from .eligibility import explanation, policy_in_force
+from .links import compound_links
 
 
 def compounds_for_list(user):
@@ -55,7 +56,7 @@ def compound_totals(queryset):
 def compound_sections(user, compound):
     """What a compound's page shows below its fields: its verdict with the rule that gave it, its
     buildings and its projects (each read through its own permission), and what the user may do
-    with buildings."""
+    with buildings, and the links other apps registered (projects.registry.links)."""
     policy = policy_in_force(compound.city)
     return {
         "policy": policy,
@@ -65,4 +66,5 @@ def compound_sections(user, compound):
         "can_add_buildings": can(user, "add", Building),
         "can_delete_buildings": can(user, "delete", Building),
         "projects": Project.objects.restrict(user).filter(compounds=compound).select_related("region"),
+        "compound_links": compound_links(user, compound),
     }
