@@ -3,6 +3,7 @@ online, letter), what about, who handles them by when, and how the resident judg
 received → assigned → answered → closed; one past its deadline and not yet answered is overdue."""
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -12,6 +13,15 @@ from core.models import BaseModel
 from core.scoping import RegionScope
 from org.models import Organisation, Region
 from projects.models import Compound, Project
+
+# A mobile (13812341234), a landline with or without its area code and extension (0533-2181234,
+# 0533-2181234-801, 2181234) or a service number (400-123-4567): what a resident gives at the door.
+COMPLAINANT_PHONE_PATTERN = r"^(1\d{10}|(0\d{2,3}-?)?\d{7,8}(-\d{1,6})?|[48]00-?\d{3}-?\d{4})$"
+complainant_phone_validator = RegexValidator(
+    COMPLAINANT_PHONE_PATTERN,
+    _("Write a mobile number (11 digits starting with 1) or a landline such as 0533-2181234."),
+    code="phone",
+)
 
 
 class Complaint(BaseModel):
@@ -63,7 +73,9 @@ class Complaint(BaseModel):
     # The compound's community, or the project's area: its scope.
     region = models.ForeignKey(Region, verbose_name=_("area"), on_delete=models.PROTECT, related_name="+")
     complainant_name = models.CharField(_("complainant"), max_length=50, blank=True)
-    complainant_phone = models.CharField(_("complainant's phone"), max_length=20, blank=True)
+    complainant_phone = models.CharField(
+        _("complainant's phone"), max_length=20, blank=True, validators=[complainant_phone_validator]
+    )
     content = models.TextField(_("content"))
     received_on = models.DateField(_("received on"))
     handler = models.ForeignKey(
@@ -105,3 +117,25 @@ class Complaint(BaseModel):
         """Past its deadline without an answer."""
         today = today or timezone.localdate()
         return self.status in (self.Status.RECEIVED, self.Status.ASSIGNED) and self.deadline < today
+
+
+class ComplaintCounter(models.Model):
+    """The last complaint number a city gave out in a year; locked while the next one is taken."""
+
+    city = models.ForeignKey(Region, verbose_name=_("city"), on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField(_("year"))
+    last_number = models.PositiveIntegerField(_("last number"), default=0)
+
+    class Meta:
+        verbose_name = _("complaint counter")
+        verbose_name_plural = _("complaint counters")
+        ordering = ["city", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["city", "year"], name="complaint_counter_one_per_city_year"),
+        ]
+
+    def __str__(self):
+        return f"{self.city}〔{self.year}〕{self.last_number}"
+
+    def get_absolute_url(self):
+        return reverse("residents:complaint_list")
