@@ -59,6 +59,8 @@ class AuditEntry(models.Model):
         LOGIN_FAILED = "login_failed", _("failed to log in")
         PASSWORD_CHANGE = "password_change", _("changed password")
         JOB = "job", _("ran a background job")
+        # Data a role sees masked, shown in full once with a reason (the reason is the summary).
+        REVEAL = "reveal", _("revealed masked data")
 
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
