@@ -83,6 +83,13 @@ class SurveyCampaign(BaseModel):
         on = on or timezone.localdate()
         return self.opens_on <= on <= self.closes_on
 
+    def status(self, on=None):
+        """Not yet open, open or closed, as a label."""
+        on = on or timezone.localdate()
+        if on < self.opens_on:
+            return _("not yet open")
+        return _("open") if on <= self.closes_on else _("closed")
+
     def accepts_answers_dated(self, day):
         """An answer is dated within the campaign's dates."""
         return self.opens_on <= day <= self.closes_on
