@@ -49,7 +49,9 @@ class Household(BaseModel):
     building = models.ForeignKey(
         Building, verbose_name=_("building"), on_delete=models.PROTECT, related_name="households"
     )
-    unit = models.CharField(_("unit"), max_length=10, blank=True, help_text=_("Stairwell unit, e.g. 2单元."))
+    unit = models.CharField(
+        _("unit (stairwell)"), max_length=10, blank=True, help_text=_("Stairwell unit, e.g. 2单元.")
+    )
     room = models.CharField(_("room"), max_length=20, help_text=_("As posted on the door, e.g. 301."))
     head_name = models.CharField(_("head of household"), max_length=50, blank=True)
     phone = models.CharField(_("phone"), max_length=11, blank=True, validators=[phone_validator])
