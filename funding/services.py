@@ -142,37 +142,89 @@ def receipt_reverse(*, actor, receipt, reason):
     with transaction.atomic():
         _finance_only(actor)
         _locked_project(actor, receipt.project, "funding.add_fundreceipt")
-        receipt = FundReceipt.objects.select_related("source").get(pk=receipt.pk)
-        _check_reversible(receipt)
-        balance = balance_of(receipt.project, receipt.source)
-        if balance.received - receipt.amount < balance.committed:
-            raise ValidationError(
-                _(
-                    "%(committed)s 万元 of %(source)s is paid out or requested: taking back %(amount)s 万元 "
-                    "would leave only %(left)s 万元 received."
-                )
-                % {
-                    "committed": _wan(balance.committed),
-                    "source": receipt.source,
-                    "amount": _wan(receipt.amount),
-                    "left": _wan(balance.received - receipt.amount),
-                }
+        receipt = FundReceipt.objects.select_related("source", "project").get(pk=receipt.pk)
+        return _counter_receipt(actor, receipt, reason)
+
+
+def _counter_receipt(actor, receipt, reason):
+    """The counter-entry of ``receipt``, under its project's lock."""
+    _check_reversible(receipt)
+    balance = balance_of(receipt.project, receipt.source)
+    if balance.received - receipt.amount < balance.committed:
+        raise ValidationError(
+            _(
+                "%(committed)s 万元 of %(source)s is paid out or requested: taking back %(amount)s 万元 "
+                "would leave only %(left)s 万元 received."
             )
-        counter = FundReceipt(
-            project_id=receipt.project_id, city_id=receipt.city_id, source=receipt.source, amount=-receipt.amount,
-            received_on=timezone.localdate(), document_number=receipt.document_number, account=receipt.account,
-            reverses=receipt, reason=reason, recorded_by=actor,
+            % {
+                "committed": _wan(balance.committed),
+                "source": receipt.source,
+                "amount": _wan(receipt.amount),
+                "left": _wan(balance.received - receipt.amount),
+            }
+        )
+    counter = FundReceipt(
+        project_id=receipt.project_id, city_id=receipt.city_id, source=receipt.source, amount=-receipt.amount,
+        received_on=timezone.localdate(), document_number=receipt.document_number, account=receipt.account,
+        reverses=receipt, reason=reason, recorded_by=actor,
+    )  # fmt: skip
+    counter.full_clean()
+    counter.save()
+    _audit(
+        actor,
+        AuditEntry.Action.CREATE,
+        counter,
+        _("Receipt reversed (%(reason)s): %(amount)s 万元")
+        % {"reason": reason, "amount": _wan(receipt.amount)},
+    )
+    return counter
+
+
+# --- Money collected from residents by the offices that run a project ----------------------------
+
+# Whoever handles a project's money on its side (city and district staff, the street office that
+# collects at the door) records what residents paid; the finance bureau records every other receipt.
+COLLECT_PERMISSION = "funding.add_disbursement"
+
+
+def _collected_source(source):
+    if source.category != FundingSource.Category.RESIDENTS:
+        raise ValidationError(_("Only money of a residents' source is recorded as collected."))
+
+
+def collection_record(*, actor, project, source, amount, received_on, document_number="", note=""):
+    """Money of a residents' source that the office running ``project`` collected itself (a payment
+    at the door, with its receipt number): recorded as a receipt at once, without the finance
+    bureau, and without the plan's check (what residents paid has arrived; the ledger's warnings
+    show a source above its plan)."""
+    with transaction.atomic():
+        project = _locked_project(actor, project, COLLECT_PERMISSION)
+        _collected_source(source)
+        receipt = FundReceipt(
+            project=project, city_id=project.city_id, source=source, amount=amount, received_on=received_on,
+            document_number=document_number, note=note, recorded_by=actor,
         )  # fmt: skip
-        counter.full_clean()
-        counter.save()
+        receipt.full_clean()
+        receipt.save()
         _audit(
             actor,
             AuditEntry.Action.CREATE,
-            counter,
-            _("Receipt reversed (%(reason)s): %(amount)s 万元")
-            % {"reason": reason, "amount": _wan(receipt.amount)},
+            receipt,
+            _("Collected from residents: %(source)s %(amount)s 万元")
+            % {"source": source, "amount": _wan(amount)},
         )
-    return counter
+    return receipt
+
+
+def collection_reverse(*, actor, receipt, reason):
+    """Take back a receipt ``collection_record`` wrote (a payment typed wrong, say): a counter-entry,
+    refused while what was paid out or requested from the source would exceed what is left."""
+    reason = _reason(reason)
+    with transaction.atomic():
+        _locked_project(actor, receipt.project, COLLECT_PERMISSION)
+        receipt = FundReceipt.objects.select_related("source", "project").get(pk=receipt.pk)
+        _collected_source(receipt.source)
+        return _counter_receipt(actor, receipt, reason)
 
 
 # --- Disbursements -------------------------------------------------------------------------------

@@ -22,6 +22,8 @@ from projects.models import AnnualQuota, ProgressReport, Project, ProjectItem, R
 from projects.quotas.forms import QuotaRowForm
 from projects.works.forms import ProgressReportForm, ProjectItemForm
 from projects.works.importers import ProjectItemImporter
+from residents.contributions.forms import DueForm, PaymentForm
+from residents.models import Contribution
 from tests.factories import compound_in, project_in
 from tests.projects.test_project_items import GRID_FIELDS, add_items, grid_post, row
 
@@ -39,6 +41,8 @@ MONEY_INPUTS = {
     (FundReceipt, "amount"): ReceiptForm,
     (Disbursement, "amount"): DisbursementForm,
     (AnnualQuota, "investment"): QuotaRowForm,
+    (Contribution, "due"): DueForm,  # typed in 元 (residents.contributions.forms.YuanField)
+    (Contribution, "paid"): PaymentForm,
 }
 
 
