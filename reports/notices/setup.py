@@ -31,7 +31,7 @@ def register():
     from projects.pages.links import register_project_link
 
     from ..navigation import REPORTS_GROUP
-    from . import rendering, standard
+    from . import contributions, rendering, standard
 
     for role in (CITY_STAFF, DISTRICT_STAFF, STREET_CLERK, DEPT_REVIEWER, LEADER, AUDITOR):
         grant(role, *READ)
@@ -39,6 +39,7 @@ def register():
     grant(DISTRICT_STAFF, *ISSUE)
     grant(SYSADMIN, *ISSUERS)
     standard.register()
+    contributions.register()  # 居民出资通知书, one per household (reports.notices.contributions)
     rendering.register()
     register_project_link(
         _("Notices"), "reports:project_notices", "reports.view_notice", icon="bi-file-earmark-text", order=40

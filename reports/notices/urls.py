@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import contributions, views
 
 urlpatterns = [
     path("reports/notices/", views.NoticeListView.as_view(), name="notice_list"),
@@ -12,4 +12,5 @@ urlpatterns = [
     path("reports/notices/<int:pk>/void/", views.NoticeVoidView.as_view(), name="notice_void"),
     path("reports/notices/project/<int:pk>/", views.ProjectNoticesView.as_view(), name="project_notices"),
     path("reports/notices/issue/<slug:kind>/<int:pk>/", views.NoticeIssueView.as_view(), name="notice_issue"),
+    *contributions.urlpatterns,
 ]

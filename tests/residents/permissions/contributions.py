@@ -16,6 +16,22 @@ ROWS = {
     ("residents:contribution_calculate", "contributions_project_a", "post"): KEEP_ACTION,
     ("residents:contribution_pay", "contributions_row_a", "post"): KEEP_FORM,
     ("residents:contribution_due", "contributions_row_a", "post"): KEEP_FORM,
+    # 居民出资通知书 (reports.notices.contributions): read by whoever reads the project's notices,
+    # issued by district and city staff (an empty form is shown again); the combined PDF of the
+    # notices issued.
+    ("reports:contribution_notices", "contributions_project_a", "get"): READ,
+    ("reports:contribution_notices", "contributions_project_a", "post"): (
+        302,
+        403,
+        404,
+        200,
+        200,
+        403,
+        403,
+        403,
+        403,
+    ),
+    ("reports:contribution_notices_pdf", "contributions_noticed_a", "get"): READ,
 }
 
 
@@ -34,4 +50,19 @@ def objects(world):
         household = household_in(compound)
         return Contribution.objects.create(project=project_in(compound), household=household, due=1500)
 
-    return {"contributions_project_a": project_a, "contributions_row_a": row_a}
+    def noticed_a():
+        from reports.notices.contributions import KIND
+        from reports.notices.services import notice_issue
+        from tests.reports.notices.factories import notice_issuers
+
+        row = row_a()
+        notice_issue(
+            kind=KIND, subject=row, issuer=notice_issuers()["张建"], user=world["district"], render=False
+        )
+        return row.project
+
+    return {
+        "contributions_project_a": project_a,
+        "contributions_row_a": row_a,
+        "contributions_noticed_a": noticed_a,
+    }
