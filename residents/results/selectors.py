@@ -11,6 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from projects.models import Compound
 from residents.models import CategoryScore, Household, ResidentPolicy, SurveyCampaign, SurveyResponse
@@ -26,6 +27,14 @@ def rate(part, whole):
     if not whole:
         return None
     return (Decimal(part) * 100 / Decimal(whole)).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def percent(value):
+    """66.67, 60 (not 60.00): a rate or threshold as a reader writes it, without the sign."""
+    if value is None:
+        return "—"
+    text = f"{Decimal(value):.2f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 @dataclass(frozen=True)
@@ -71,6 +80,29 @@ class Support:
     campaign_id: int | None = None
     households_from_registry: bool = False  # no Household rows: the registry's count is used
     rules: Rules = field(default_factory=Rules)
+
+    @property
+    def meets_threshold(self):
+        return self.support is not None and self.support >= self.rules.support_threshold
+
+    @property
+    def meets_participation(self):
+        return self.participation is not None and self.participation >= self.rules.min_participation
+
+    @property
+    def threshold_text(self):
+        """达到支持率门槛 66.67% / 未达到支持率门槛 66.67%."""
+        values = {"threshold": percent(self.rules.support_threshold)}
+        if self.meets_threshold:
+            return _("meets the support threshold of %(threshold)s%%") % values
+        return _("below the support threshold of %(threshold)s%%") % values
+
+    @property
+    def participation_text(self):
+        values = {"minimum": percent(self.rules.min_participation)}
+        if self.meets_participation:
+            return _("participation meets the minimum of %(minimum)s%%") % values
+        return _("participation below the minimum of %(minimum)s%%") % values
 
 
 def judge(households, answered, agreeing, rules, **extra):
@@ -168,6 +200,7 @@ class Figures:
     support: Support | None = None  # a compound's, judged against its city's rules
     items: list = field(default_factory=list)  # [ItemCount], most wanted first
     categories: list = field(default_factory=list)  # [(category name, average score, answers)]
+    building_rows: list = field(default_factory=list)  # a compound's buildings' [Figures]
 
     @property
     def participation(self):
@@ -247,12 +280,12 @@ class CampaignResults:
         return self.campaign.kind == SurveyCampaign.Kind.NEEDS
 
 
-def campaign_results(campaign, on=None):
+def campaign_results(campaign, *, compounds=None, on=None):
     """Every figure of ``campaign``'s results page, per compound and per building, in a constant
-    number of queries (eight) whatever its number of households and answers."""
-    compounds = list(
-        campaign.compounds.order_by("name", "pk").only("pk", "name", "city_id", "household_count")
-    )
+    number of queries (seven) whatever its number of households and answers. ``compounds``, a
+    Compound queryset (the user's restricted one), narrows a batch to those the user may see."""
+    covered = campaign.compounds.all() if compounds is None else compounds.filter(survey_campaigns=campaign)
+    compounds = list(covered.order_by("name", "pk").only("pk", "name", "city_id", "household_count"))
     ids = [compound.pk for compound in compounds]
     rules = rules_by_city([compound.city_id for compound in compounds], on)
     counted = _household_counts(ids)
@@ -265,7 +298,7 @@ def campaign_results(campaign, on=None):
             households_from_registry=not households,
             compound_id=compound.pk,
         )
-    answers = SurveyResponse.objects.filter(campaign=campaign).order_by()
+    answers = SurveyResponse.objects.filter(campaign=campaign, household__compound_id__in=ids).order_by()
     for row in answers.values("household__compound_id").annotate(**ANSWER_FIGURES):
         if figures := per_compound.get(row["household__compound_id"]):
             _fill(figures, row)
@@ -289,7 +322,9 @@ def campaign_results(campaign, on=None):
             _fill(figures, row)
 
     item_rows = (
-        SurveyResponse.wanted_items.through.objects.filter(surveyresponse__campaign=campaign)
+        SurveyResponse.wanted_items.through.objects.filter(
+            surveyresponse__campaign=campaign, surveyresponse__household__compound_id__in=ids
+        )
         .order_by()
         .values(
             "surveyresponse__household__compound_id",
@@ -304,7 +339,7 @@ def campaign_results(campaign, on=None):
 
     categories = defaultdict(list)
     for row in (
-        CategoryScore.objects.filter(response__campaign=campaign)
+        CategoryScore.objects.filter(response__campaign=campaign, response__household__compound_id__in=ids)
         .order_by()
         .values("response__household__compound_id", "category__name", "category__order")
         .annotate(total=Sum("score"), n=Count("pk"))
@@ -327,12 +362,11 @@ def campaign_results(campaign, on=None):
         figures.items = _ranking(items[compound.pk], figures.answered)
         figures.categories = _averages(categories[compound.pk])
 
+    for pk, rows in buildings.items():
+        per_compound[pk].building_rows = sorted(rows.values(), key=_building_order)
     total = _total(campaign, list(per_compound.values()), items, categories)
     return CampaignResults(
-        campaign,
-        list(per_compound.values()),
-        {pk: sorted(rows.values(), key=_building_order) for pk, rows in buildings.items()},
-        total,
+        campaign, list(per_compound.values()), {pk: per_compound[pk].building_rows for pk in buildings}, total
     )
 
 
