@@ -439,6 +439,7 @@ def _post_only_forms():
     from projects.works.forms import FindingCloseForm
     from reports.monthly import views as monthly_views
     from reports.notices.forms import VoidForm
+    from residents.entry.forms import EntryRowForm
 
     def fields(**named):
         return type("JunkForm", (forms.Form,), named)()
@@ -464,6 +465,7 @@ def _post_only_forms():
         "reports:monthly_build": lambda obj: monthly_views.BuildForm(cities=()),
         "reports:monthly_reopen": lambda obj: monthly_views.ReopenForm(),
         "reports:notice_void": lambda obj: VoidForm(),
+        "residents:campaign_entry_row": lambda obj: EntryRowForm(),
         "set_language": lambda obj: fields(
             language=forms.ChoiceField(choices=[("zh-hans", "zh-hans")]), next=forms.CharField()
         ),

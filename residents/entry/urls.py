@@ -1,3 +1,10 @@
 """The URLs of residents.entry; residents/urls.py gathers every part's."""
 
-urlpatterns = []
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("campaigns/<int:pk>/entry/", views.EntryGridView.as_view(), name="campaign_entry"),
+    path("campaigns/<int:pk>/entry/row/", views.EntryRowView.as_view(), name="campaign_entry_row"),
+]
