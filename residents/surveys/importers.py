@@ -259,8 +259,11 @@ class SurveyResponseImporter(Importer):
                     report.add_error(number, ROOM, _("This household has already answered this survey."))
                 continue
             errors = check_answer(campaign, household, {**answer, "wanted_items": wanted})
+            # A cell that did not read is named once, for what was wrong with it as written.
+            named = {error.column for error in report.errors if error.row == number}
             for key_name, message in errors.items():
-                report.add_error(number, headers.get(key_name, ROOM), message)
+                if headers.get(key_name, ROOM) not in named:
+                    report.add_error(number, headers.get(key_name, ROOM), message)
             if report.has_errors(number):
                 continue
             report.new += 1
