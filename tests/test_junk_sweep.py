@@ -439,6 +439,7 @@ def _post_only_forms():
     from projects.works.forms import FindingCloseForm
     from reports.monthly import views as monthly_views
     from reports.notices.forms import VoidForm
+    from residents.complaints import forms as complaint_forms
     from residents.entry.forms import EntryRowForm
 
     def fields(**named):
@@ -466,6 +467,9 @@ def _post_only_forms():
         "reports:monthly_reopen": lambda obj: monthly_views.ReopenForm(),
         "reports:notice_void": lambda obj: VoidForm(),
         "residents:campaign_entry_row": lambda obj: EntryRowForm(),
+        "residents:complaint_assign": lambda obj: complaint_forms.AssignForm(user=None, prefix="assign"),
+        "residents:complaint_answer": lambda obj: complaint_forms.AnswerForm(prefix="answer"),
+        "residents:complaint_close": lambda obj: complaint_forms.CloseForm(prefix="close"),
         "set_language": lambda obj: fields(
             language=forms.ChoiceField(choices=[("zh-hans", "zh-hans")]), next=forms.CharField()
         ),

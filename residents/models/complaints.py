@@ -8,6 +8,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.models import BaseModel
 from core.scoping import RegionScope
@@ -29,7 +30,7 @@ class Complaint(BaseModel):
 
     class Channel(models.TextChoices):
         HOTLINE = "hotline", _("12345 hotline")
-        PHONE = "phone", _("phone")
+        PHONE = "phone", pgettext_lazy("complaint", "phone")
         VISIT = "visit", _("visit")
         ONLINE = "online", _("online")
         LETTER = "letter", _("letter")
@@ -45,10 +46,10 @@ class Complaint(BaseModel):
         OTHER = "other", _("other")
 
     class Status(models.TextChoices):
-        RECEIVED = "received", _("received")
-        ASSIGNED = "assigned", _("assigned")
-        ANSWERED = "answered", _("answered")
-        CLOSED = "closed", _("closed")
+        RECEIVED = "received", pgettext_lazy("complaint", "received")
+        ASSIGNED = "assigned", pgettext_lazy("complaint", "assigned")
+        ANSWERED = "answered", pgettext_lazy("complaint", "answered")
+        CLOSED = "closed", pgettext_lazy("complaint", "closed")
 
     class Satisfaction(models.TextChoices):
         SATISFIED = "satisfied", _("satisfied")
@@ -57,7 +58,9 @@ class Complaint(BaseModel):
 
     number = models.CharField(_("complaint number"), max_length=32, unique=True, editable=False)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
-    category = models.CharField(_("category"), max_length=16, choices=Category.choices)
+    category = models.CharField(
+        pgettext_lazy("complaint", "category"), max_length=16, choices=Category.choices
+    )
     compound = models.ForeignKey(
         Compound,
         verbose_name=_("compound"),
@@ -77,10 +80,10 @@ class Complaint(BaseModel):
         _("complainant's phone"), max_length=20, blank=True, validators=[complainant_phone_validator]
     )
     content = models.TextField(_("content"))
-    received_on = models.DateField(_("received on"))
+    received_on = models.DateField(pgettext_lazy("complaint", "received on"))
     handler = models.ForeignKey(
         Organisation,
-        verbose_name=_("handled by"),
+        verbose_name=pgettext_lazy("complaint", "handled by"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -89,11 +92,11 @@ class Complaint(BaseModel):
     deadline = models.DateField(_("answer due by"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.RECEIVED)
     reply = models.TextField(_("reply"), blank=True)
-    answered_on = models.DateField(_("answered on"), null=True, blank=True)
+    answered_on = models.DateField(pgettext_lazy("complaint", "answered on"), null=True, blank=True)
     satisfaction = models.CharField(
         _("resident's satisfaction with the reply"), max_length=12, choices=Satisfaction.choices, blank=True
     )
-    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    closed_on = models.DateField(pgettext_lazy("complaint", "closed on"), null=True, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, on_delete=models.SET_NULL,
         related_name="+", editable=False,
