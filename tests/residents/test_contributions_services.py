@@ -9,50 +9,26 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from core.models import AuditEntry
-from funding.demo import city_rules, install_rules
 from funding.models import FundingSource, FundReceipt
-from org.models import CityPolicy
-from projects.models import Building, Prerequisite
+from projects.models import Prerequisite
 from residents.contributions.guards import contributions_collected
 from residents.contributions.services import contribution_due_set, contribution_pay, contributions_calculate
 from residents.models import Contribution
-from tests.factories import city_policy, compound_in, project_in
-from tests.residents.factories import building_in, household_in
+from tests.factories import city_policy
+from tests.residents.contribution_factories import funding_sources, mangshi_rules, project_with_households
+from tests.residents.factories import household_in
 
 TODAY = datetime.date.today()
 
 
 @pytest.fixture
-def mangshi(world, sources):
-    spec = city_rules("芒市")
-    policy = CityPolicy.objects.create(
-        city=world.city, title=spec["title"], document_number=spec["document_number"],
-        effective_from=datetime.date.fromisoformat(spec["effective_from"]),
-    )  # fmt: skip
-    install_rules(policy, spec)
-    return policy
+def mangshi(world):
+    return mangshi_rules(world)
 
 
 @pytest.fixture
 def sources(db):
-    import importlib
-
-    from django.apps import apps
-
-    if not FundingSource.objects.exists():
-        importlib.import_module("funding.migrations.0002_the_funding_sources").add_sources(apps, None)
-
-
-def project_with_households(world, unit=2, other=1):
-    """A project of street A over a compound of six-storey blocks and one of single-storey rows."""
-    blocks = compound_in(world.community_a, name="华光路小区")
-    rows = compound_in(world.community_a, name="平房小区")
-    building_in(blocks)
-    low = Building.objects.create(compound=rows, number="1排", storeys=1)
-    households = [household_in(blocks) for _ in range(unit)] + [
-        household_in(rows, building=low) for _ in range(other)
-    ]
-    return project_in(blocks, rows), households
+    funding_sources()
 
 
 def test_each_household_is_due_the_amount_for_its_compound_type_under_the_rule(world, mangshi):
