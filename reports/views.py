@@ -19,6 +19,8 @@ from org.roles import (
     role_label,
 )
 from projects.models import Project
+from residents.complaints.selectors import overdue_count as complaint_overdue_count
+from residents.models import Complaint
 
 from . import selectors
 
@@ -64,6 +66,9 @@ class HomeView(LoginRequiredMixin, TemplateView):
         )
         if selectors.may_see_projects(user):
             context.update(self.project_sections(user))
+        if can(user, "view", Complaint):
+            # Complaints past their deadline without an answer, in the user's area (residents.complaints).
+            context["overdue_complaints"] = complaint_overdue_count(user)
         if can(user, "view", AuditEntry):
             context["recent_audit"] = AuditEntry.objects.restrict(user).select_related("content_type")[:10]
         return context

@@ -218,3 +218,11 @@ def test_the_statistics_export_to_xlsx(world, client_for):
     rows = sheet_rows(client_for("city").get(STATS, {"export": "xlsx"}))
     assert rows[0][0] == "区县" and rows[0][-1] == "满意率"
     assert rows[-1][0] == "合计"
+
+
+def test_the_home_page_counts_the_overdue_complaints_of_the_users_area(world, client_for):
+    complaint_in(community=world.community_a, received_on=TODAY - datetime.timedelta(days=30))
+    complaint_in(community=world.community_a)
+    assert client_for("clerk_a").get(reverse("reports:home")).context["overdue_complaints"] == 1
+    assert client_for("clerk_b").get(reverse("reports:home")).context["overdue_complaints"] == 0
+    assert "overdue_complaints" not in client_for("finance").get(reverse("reports:home")).context
