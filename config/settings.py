@@ -194,6 +194,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.monthly.tasks.build_due_monthly_reports",
         "schedule": crontab(hour=1, minute=0),
     },
+    # Households' names and phones past the retention period after their projects closed (docs/privacy.md).
+    "remove-expired-personal-data": {
+        "task": "residents.households.tasks.remove_expired_personal_data",
+        "schedule": crontab(hour=2, minute=30),
+    },
 }
 
 # --- Authentication and permissions -----------------------------------------------------------

@@ -5,7 +5,7 @@ from residents.models import Household
 
 def households_for(user, action="view"):
     """The households ``user`` may ``action`` (a street clerk: her street's only), each with its
-    compound (and the compound's community) and building read in the same query."""
+    compound (its community and street) and building read in the same query."""
     return Household.objects.restrict(user, action).select_related(
-        "compound", "compound__community", "building"
+        "compound", "compound__community", "compound__community__parent", "building"
     )

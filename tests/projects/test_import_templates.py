@@ -102,9 +102,12 @@ EXPECTED = {"compounds": 2, "buildings": 1, "projects": 1, "project_items": 1}
 def test_every_kind_of_import_has_a_template_in_the_chain():
     from tests.funding.test_imports import CHAIN as MONEY  # a project's money, imported after it
     from tests.projects.test_quota_import import CHAIN as QUOTAS  # the city's annual quotas
+    from tests.residents.test_households_import import CHAIN as HOUSEHOLDS  # the buildings' households
     from tests.residents.test_surveys_import import CHAIN as SURVEYS  # answers to a survey campaign
 
-    assert sorted(kind for kind, *_rest in (*CHAIN, *MONEY, *QUOTAS, *SURVEYS)) == importer_kinds()
+    assert (
+        sorted(kind for kind, *_rest in (*CHAIN, *MONEY, *QUOTAS, *HOUSEHOLDS, *SURVEYS)) == importer_kinds()
+    )
 
 
 def test_each_template_filled_in_with_openpyxl_imports(world, client_for, zibo_policy):
