@@ -54,8 +54,9 @@ PREFERENCE = (
     "clerk_b",
     "anonymous",
 )
-# Rows a refused POST may still write: a failed login is logged.
-MAY_CHANGE_WHEN_REFUSED = {"login": {"core.auditentry"}}
+# Rows a refused POST may still write: a failed login is logged. A household revealed with a reason
+# answers 200 (its page, in full, that once) and logs the reveal.
+MAY_CHANGE_WHEN_REFUSED = {"login": {"core.auditentry"}, "residents:household_unmask": {"core.auditentry"}}
 # Bookkeeping of logins and sessions, not data.
 UNWATCHED_MODELS = {"sessions.session", "axes.accessattempt", "axes.accesslog", "axes.accessfailurelog"}
 FORM_ENCODED = "application/x-www-form-urlencoded"
@@ -441,6 +442,7 @@ def _post_only_forms():
     from reports.notices.forms import VoidForm
     from residents.complaints import forms as complaint_forms
     from residents.entry.forms import EntryRowForm
+    from residents.households.forms import RevealForm
 
     def fields(**named):
         return type("JunkForm", (forms.Form,), named)()
@@ -466,6 +468,7 @@ def _post_only_forms():
         "reports:monthly_build": lambda obj: monthly_views.BuildForm(cities=()),
         "reports:monthly_reopen": lambda obj: monthly_views.ReopenForm(),
         "reports:notice_void": lambda obj: VoidForm(),
+        "residents:household_unmask": lambda obj: RevealForm(),
         "residents:campaign_entry_row": lambda obj: EntryRowForm(),
         "residents:complaint_assign": lambda obj: complaint_forms.AssignForm(user=None, prefix="assign"),
         "residents:complaint_answer": lambda obj: complaint_forms.AnswerForm(prefix="answer"),
