@@ -441,6 +441,7 @@ def _post_only_forms():
     from reports.monthly import views as monthly_views
     from reports.notices.forms import VoidForm
     from residents.complaints import forms as complaint_forms
+    from residents.contributions import forms as contribution_forms
     from residents.entry.forms import EntryRowForm
     from residents.households.forms import RevealForm
 
@@ -468,6 +469,8 @@ def _post_only_forms():
         "reports:monthly_build": lambda obj: monthly_views.BuildForm(cities=()),
         "reports:monthly_reopen": lambda obj: monthly_views.ReopenForm(),
         "reports:notice_void": lambda obj: VoidForm(),
+        "residents:contribution_pay": lambda obj: contribution_forms.PaymentForm(),
+        "residents:contribution_due": lambda obj: contribution_forms.DueForm(),
         "residents:household_unmask": lambda obj: RevealForm(),
         "residents:campaign_entry_row": lambda obj: EntryRowForm(),
         "residents:complaint_assign": lambda obj: complaint_forms.AssignForm(user=None, prefix="assign"),
@@ -485,7 +488,7 @@ FORMLESS_POSTS = {
     "projects:prerequisite_clear", "projects:attachment_delete",
     "approvals:flowversion_create", "approvals:flowversion_publish", "approvals:flowversion_discard",
     "approvals:stage_delete", "approvals:delegation_end", "core:notification_read_all",
-    "funding:fundingplanline_delete", "reports:monthly_submit",
+    "funding:fundingplanline_delete", "reports:monthly_submit", "residents:contribution_calculate",
 }  # fmt: skip
 
 
