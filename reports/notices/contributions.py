@@ -213,8 +213,11 @@ def _body(html):
     return match.group(1) if match else html
 
 
-# Each notice begins on a new page, as printed one by one (the page numbers run on through the file).
-COMBINED_STYLE = "<style>.combined-notice + .combined-notice { break-before: page; }</style>"
+# Each notice begins on a new page and numbers its pages from — 1 —, as when printed one by one.
+COMBINED_STYLE = (
+    "<style>.combined-notice { page: notice; } .combined-notice + .combined-notice { break-before: page; }"
+    " @page :nth(1 of notice) { counter-reset: page 1; }</style>"
+)
 
 
 def combined_pdf(notices):

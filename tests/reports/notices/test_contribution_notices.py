@@ -73,3 +73,12 @@ def test_the_batch_page_issues_notices_to_households_without_one(world, issuers,
     assert Notice.objects.filter(kind="contribution").count() == 2  # nobody left without one
     pdf = client_for("clerk_a").get(reverse("reports:contribution_notices_pdf", args=[project.pk]))
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+
+
+def test_each_notice_of_the_combined_pdf_numbers_its_pages_from_one(world, issuers, project):
+    subjects = list(KIND.eligible(Contribution.objects.filter(project=project)).order_by("pk"))
+    notices_issue_batch(kind=KIND, subjects=subjects, issuer=issuers["district"], user=world["district"])
+    notices = list(Notice.objects.filter(kind="contribution").order_by("sequence"))
+    single = text_of(notice_pdf(notices[0]))
+    combined = text_of(combined_pdf(notices))
+    assert combined.count("—1—") == 2 * single.count("—1—") == 2
