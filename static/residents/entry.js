@@ -177,6 +177,10 @@
     tr.dataset.state = state || "";
     badge.className = "entry-status badge " + (classes[state] || "");
     badge.textContent = texts[state] || "";
+    if (state === "error" && !title) {
+      // The refused cells may be scrolled out of sight on a tablet: the state says what they are.
+      title = Object.keys(tr.errors || {}).map(function (name) { return tr.errors[name]; }).join(" ");
+    }
     badge.title = title || "";
     tr.classList.toggle("entry-row-error", state === "error");
     tr.classList.toggle("entry-row-unsaved", state === "unsaved");
