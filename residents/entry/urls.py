@@ -5,6 +5,6 @@ from django.urls import path
 from . import views
 
 urlpatterns = [
-    path("campaigns/<int:pk>/entry/", views.EntryGridView.as_view(), name="campaign_entry"),
-    path("campaigns/<int:pk>/entry/row/", views.EntryRowView.as_view(), name="campaign_entry_row"),
+    path("surveys/<int:pk>/entry/", views.EntryGridView.as_view(), name="campaign_entry"),
+    path("surveys/<int:pk>/entry/row/", views.EntryRowView.as_view(), name="campaign_entry_row"),
 ]
