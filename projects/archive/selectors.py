@@ -31,6 +31,28 @@ def prerequisite_checklist(user, project, policy=None):
     return [(kind, met.get(kind)) for kind in prerequisites_asked(project, policy)]
 
 
+# What apps above projects know about a prerequisite, shown under its row of the checklist.
+_NOTES = {}
+
+
+def register_prerequisite_note(kind, note):
+    """``note(user, project) -> (text, url) or None``: what an app above projects computes about a
+    prerequisite of the checklist (how many households have paid, say), shown under its row; the
+    tick stays the user's."""
+    _NOTES[Prerequisite(kind)] = note
+
+
+def prerequisite_notes(user, project, checklist):
+    """[(prerequisite value, text, url)] of the registered notes of the checklist's rows."""
+    notes = []
+    for kind, _met in checklist:
+        note = _NOTES.get(kind)
+        found = note(user, project) if note is not None else None
+        if found:
+            notes.append((kind.value, *found))
+    return notes
+
+
 def prerequisites_missing(project, *, blocking_only=False, as_kinds=False):
     """Labels (``as_kinds``: the Prerequisite members) of the prerequisites asked and not met; with
     ``blocking_only``, only where the city's policy makes them a condition of the annual plan."""

@@ -80,8 +80,10 @@ def project_sections(user, project):
             missing_basic=works.missing_basic_items(project),
         )
     if shows["prerequisites"]:
+        checklist = archive.prerequisite_checklist(user, project, policy)
         sections.update(
-            checklist=archive.prerequisite_checklist(user, project, policy),
+            checklist=checklist,
+            prerequisite_notes=archive.prerequisite_notes(user, project, checklist),
             prerequisites_block_plan=bool(policy and policy.prerequisites_block_plan),
             prerequisite_form=PrerequisiteForm(initial={"met_on": timezone.localdate().isoformat()}),
         )

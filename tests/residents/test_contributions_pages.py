@@ -135,3 +135,23 @@ def test_the_page_runs_the_same_queries_for_one_and_twenty_households(world, cli
             Contribution.objects.create(project=project, household=household, due=1500, basis="x")
 
     assert_list_queries_constant(client_for(persona), page_of(project), add)
+
+
+def test_the_checklists_contribution_row_shows_how_many_households_paid(world, client_for, calculated):
+    from projects.models import Prerequisite
+    from tests.factories import city_policy
+
+    project, households = calculated
+    rules = city_policy(world.city)
+    rules.prerequisites = [Prerequisite.CONTRIBUTION.value]
+    rules.prerequisites_block_plan = True
+    rules.save()
+    row = Contribution.objects.get(household=households[0])
+    client = client_for("clerk_a")
+    client.post(
+        reverse("residents:contribution_pay", args=[row.pk]),
+        {"paid": "1500", "paid_on": TODAY.isoformat(), "receipt_number": "R-001"},
+    )
+    page = client.get(project.get_absolute_url()).content.decode()
+    note = page.split('data-prerequisite-note="contribution"')[1].split("</div>")[0]
+    assert "居民出资：应出资的3户中已有1户缴清（33.33 %；要求66.67 %）" in note and page_of(project) in note

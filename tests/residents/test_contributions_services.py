@@ -146,6 +146,8 @@ def test_a_project_is_declared_only_once_enough_households_have_paid(world, mang
     rules.prerequisites = [Prerequisite.CONTRIBUTION.value]
     rules.prerequisites_block_plan = True
     rules.save()
+    empty, _households = project_with_households(world, unit=0, other=0)
+    assert contributions_collected(empty) == []  # no household entered: the checklist's tick decides
     project, _households = project_with_households(world)
     assert contributions_collected(project)  # not calculated yet
     contributions_calculate(actor=world["clerk_a"], project=project)
