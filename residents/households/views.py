@@ -98,8 +98,10 @@ class HouseholdDetailView(ObjectDetailView):
                     display_value(household, "personal_data_removed_on"),
                 )
             )
+        rows = context["field_rows"]
+        rows[1] = (rows[1][0], household.building.number)  # the compound stands in the row above
         context.update(
-            field_rows=context["field_rows"][:4] + personal + context["field_rows"][4:],
+            field_rows=rows[:4] + personal + rows[4:],
             revealed=self.revealed,
             may_reveal=not full and may_unmask(user) and bool(household.head_name or household.phone),
             reveal_form=kwargs.get("reveal_form") or RevealForm(),

@@ -73,7 +73,7 @@ class Household(BaseModel):
 
     class Meta:
         verbose_name = _("household")
-        verbose_name_plural = _("households")
+        verbose_name_plural = _("household register")
         ordering = ["compound", "building__number", "unit", "room", "id"]
         permissions = [
             ("view_personal_data", _("Can see residents' full names and phone numbers")),
