@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.models import BaseModel
 from core.scoping import RegionScope
@@ -99,10 +100,11 @@ class SurveyResponse(BaseModel):
     """One household's answer to a campaign, typed from paper, taken at the door, by phone or online."""
 
     class Origin(models.TextChoices):
-        DOOR = "door", _("door-to-door")
-        PAPER = "paper", _("paper questionnaire")
-        PHONE = "phone", _("phone")
-        ONLINE = "online", _("online")
+        # In context: "phone" and "online" also name a household's phone and a complaint's channel.
+        DOOR = "door", pgettext_lazy("survey origin", "door-to-door")
+        PAPER = "paper", pgettext_lazy("survey origin", "paper questionnaire")
+        PHONE = "phone", pgettext_lazy("survey origin", "phone")
+        ONLINE = "online", pgettext_lazy("survey origin", "online")
 
     class Agreement(models.TextChoices):
         YES = "yes", _("agrees")

@@ -5,7 +5,6 @@ import dataclasses
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -165,18 +164,19 @@ class CampaignTemplateView(CampaignMixin, RestrictedViewMixin, View):
             .select_related("building", "compound")
             .first()
         )
-        if household is None:
-            raise Http404
         day = min(timezone.localdate(), campaign.closes_on)
         example = {
             "campaign": campaign.pk,
-            "compound": household.compound.code or household.compound.name,
-            "building": household.building.number,
-            "unit": household.unit,
-            "room": household.room,
             "origin": next(iter(ORIGINS)),
             "answered_on": max(day, campaign.opens_on).isoformat(),
         }
+        if household is not None:  # else the clerk writes where each household lives
+            example.update(
+                compound=household.compound.code or household.compound.name,
+                building=household.building.number,
+                unit=household.unit,
+                room=household.room,
+            )
         if campaign.kind == SurveyCampaign.Kind.NEEDS:
             example.update(agrees=next(iter(AGREEMENTS)), willing_to_contribute="否")
         else:

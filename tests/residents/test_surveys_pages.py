@@ -176,3 +176,18 @@ def test_a_campaign_with_answers_offers_no_delete(world, client_for):
 
 def test_the_menu_offers_household_surveys(world, client_for):
     assert "入户调查" in client_for("clerk_a").get("/").content.decode()
+
+
+def test_an_answer_taken_by_phone_reads_as_such(world, client_for):
+    household = household_in(community=world.community_a)
+    campaign = campaign_for(household.compound)
+    answer(campaign, household, world["clerk_a"], origin="phone")
+    page = client_for("clerk_a").get(campaign.get_absolute_url()).content.decode()
+    assert "<td>电话</td>" in page
+
+
+def test_the_template_of_a_survey_without_households_yet_carries_its_number(world, client_for):
+    campaign = campaign_for(compound_in(world.community_a))
+    response = client_for("clerk_a").get(f"{LIST}{campaign.pk}/template.xlsx")
+    rows = list(load_workbook(io.BytesIO(response.content)).worksheets[0].iter_rows(values_only=True))
+    assert rows[0][0] == "调查编号" and rows[1][0] == campaign.pk and rows[1][1] is None
