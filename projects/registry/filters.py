@@ -1,5 +1,7 @@
 """Filters of the compound, item and project lists; every choice list is narrowed to the user's scope."""
 
+import copy
+
 import django_filters
 from django import forms
 from django.db.models import Q
@@ -7,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from org.models import Region
 from projects.models import Compound
+
+from .columns import compound_columns
 
 
 class CompoundFilter(django_filters.FilterSet):
@@ -37,6 +41,9 @@ class CompoundFilter(django_filters.FilterSet):
 
     def __init__(self, *args, request=None, **kwargs):
         super().__init__(*args, request=request, **kwargs)
+        for column in compound_columns(request.user) if request else ():
+            for name, extra in column.filters.items():
+                self.filters[name] = copy.deepcopy(extra)
         self._cascade_region_choices(
             Region.objects.restrict(request.user) if request else Region.objects.none()
         )

@@ -17,6 +17,7 @@ from core.views import (
 from projects.models import Building, Compound
 
 from . import services
+from .columns import compound_columns, with_compound_columns
 from .filters import CompoundFilter
 from .forms import BuildingForm, CompoundForm
 from .selectors import compound_label, compound_search, compound_sections, compound_totals, compounds_for_list
@@ -27,7 +28,7 @@ class CompoundListView(ObjectListView):
     template_name = "projects/compound_list.html"
     filterset_class = CompoundFilter
     export_kind = "compounds"
-    columns = (
+    own_columns = (
         Column(_("name"), "name", link=True, sort="name"),
         Column(_("compound code"), "code", sort="code"),
         Column(_("district or county"), "community.parent.parent.name", sort="community__path"),
@@ -41,8 +42,16 @@ class CompoundListView(ObjectListView):
         Column(_("pipeline pool"), "get_pool_display", sort="pool"),
     )
 
+    @property
+    def columns(self):
+        """The registry's own columns, then those the apps above add (projects.registry.columns)."""
+        return self.own_columns + tuple(
+            Column(column.label, column.key, sort=column.key, numeric=column.numeric)
+            for column in compound_columns(self.request.user)
+        )
+
     def base_queryset(self):
-        return compounds_for_list(self.request.user)
+        return with_compound_columns(compounds_for_list(self.request.user), self.request.user)
 
     def paginate_queryset(self, queryset, page_size):
         # The totals cards count the filtered set anyway; the paginator reuses that count

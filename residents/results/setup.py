@@ -9,10 +9,11 @@ def register():
     from projects.pages.links import register_project_link
     from residents import policy
 
-    from . import guards
+    from . import guards, ranking
 
     policy.register()
     guards.register()
+    ranking.register()
     register_project_link(
         _("Residents' support"),
         "residents:project_support",
