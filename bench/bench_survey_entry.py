@@ -14,7 +14,8 @@ hundred households to type; then starts gunicorn with DEBUG off on a free port o
 locust headless for ``--seconds``. Each clerk saves a row every 0.1–0.5 s (one in ten sent again
 with the same entry key, as a retried row is) and asks /healthz one time in seven. Prints the
 requests, failures, throughput, p50 and p95 of the row saves and of /healthz, the p95 ratio (the
-issue asks for at most 5), and checks the answers saved: one per entry key, none twice.
+issue asks for at most 5); then, with the load gone, each request's own time (one clerk, 50 of
+each, one after another); and checks the answers saved: one per entry key, none twice.
 """
 
 import argparse
@@ -146,6 +147,49 @@ def wait_for(url, seconds=30):
     sys.exit(f"{url} did not answer within {seconds} s")
 
 
+def quiet(host, config, repeat=50):
+    """Each request's own time with nothing else running: one clerk, one request after another
+    (the grid page, rows saved, /healthz), as {name: (p50, p95)} in ms."""
+    import re
+    import statistics
+    import uuid
+
+    import requests
+
+    session = requests.Session()
+    clerk = config["clerks"][0]
+    session.cookies.set("sessionid", clerk["session"])
+    figures = {}
+
+    def timed(name, send):
+        times = []
+        for n in range(repeat):
+            started = time.perf_counter()
+            answer = send(n)
+            times.append((time.perf_counter() - started) * 1000)
+            if answer.status_code != 200:
+                sys.exit(f"{name} answered {answer.status_code}: {answer.text[:300]}")
+        figures[name] = (statistics.median(times), statistics.quantiles(times, n=20)[-1])
+        return answer
+
+    grid = timed("grid page", lambda n: session.get(host + config["grid_url"]))
+    token = re.search(r'"X-CSRFToken": "([^"]+)"', grid.text).group(1)
+    codes = clerk["codes"][-repeat:]  # the clerk's last households: the load above did not reach them
+
+    def save(n):
+        data = {
+            "entry_key": str(uuid.uuid4()), "compound": config["compound"], "household": codes[n],
+            "origin": "paper", "answered_on": config["today"], "agrees": "yes", "wanted_items": "3 17 40",
+            "willing_to_contribute": "1", "contribution_amount": "1500", "comment": "",
+        }  # fmt: skip
+        headers = {"X-CSRFToken": token, "Referer": host + config["grid_url"]}
+        return session.post(host + config["row_url"], data=data, headers=headers)
+
+    timed("row saved", save)
+    timed("/healthz", lambda n: session.get(host + "/healthz"))
+    return figures
+
+
 def read_stats(path):
     with open(path, encoding="utf-8") as stats:
         return {row["Name"]: row for row in csv.DictReader(stats)}
@@ -181,6 +225,7 @@ def main():
              "--csv", str(work / "entry"), "--only-summary", "--loglevel", "WARNING"],
             cwd=ROOT, env=env, check=False, capture_output=True,
         )  # fmt: skip
+        quiet_figures = quiet(host, config)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
@@ -195,6 +240,9 @@ def main():
             f"{name:<12} {row['Request Count']:>8} {row['Failure Count']:>8} {float(row['Requests/s']):>7.1f} "
             f"{row['50%']:>5}ms {row['95%']:>5}ms {row['99%']:>5}ms"
         )
+    print("one clerk alone, 50 requests each: p50 / p95")
+    for name, (p50, p95) in quiet_figures.items():
+        print(f"{name:<12} {p50:>7.0f}ms {p95:>5.0f}ms")
     saved, healthz = stats["row saved"], stats["/healthz"]
     ratio = float(saved["95%"]) / max(float(healthz["95%"]), 1.0)
     answers = SurveyResponse.objects.filter(campaign=campaign)
