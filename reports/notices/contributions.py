@@ -14,6 +14,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import F
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -38,6 +39,7 @@ from .chinese import amount_in_words, official_date
 from .forms import IssuerField, _contact_of
 from .kinds import NoticeKind, register_notice_kind
 from .rendering import DOCUMENT_TEMPLATE, document_context
+from .standard import _as_project
 
 CONTRIBUTION = "contribution"
 PAY_WITHIN_DAYS = 30
@@ -61,6 +63,7 @@ def contribution_context(contribution, notice):
     deadline = notice.issued_on + datetime.timedelta(days=PAY_WITHIN_DAYS)
     return {
         "project": contribution.project.name,
+        "project_title": _as_project(contribution.project),
         "compound": household.compound.name,
         "address": household.address,
         # As the issuing user may read it: masked for a role without view_personal_data.
@@ -89,7 +92,8 @@ def contribution_region(contribution):
 
 
 def _eligible(queryset):
-    return queryset.filter(due__gt=0).select_related(
+    """Households that still owe something (a household that paid in full is sent nothing)."""
+    return queryset.filter(due__gt=F("paid")).select_related(
         "project", "household__compound__community", "household__building"
     )
 
@@ -107,7 +111,7 @@ KIND = NoticeKind(
 
 
 class ContributionBatchForm(forms.Form):
-    """One notice for each household of the project that has something due and no notice in force."""
+    """One notice for each household of the project that still owes something and has no notice in force."""
 
     issuer = IssuerField(label=gettext_lazy("issued in the name of"), queryset=None, empty_label=None)
     contact = forms.CharField(label=gettext_lazy("contact person and phone"), max_length=100, required=False)
@@ -140,7 +144,7 @@ def _notices_of(user, project):
 
 
 class ContributionNoticesView(RestrictedViewMixin, View):
-    """GET: the project's households with something due and their notice; POST: issue a notice to
+    """GET: the project's households that still owe something and their notice; POST: issue a notice to
     each household without one (consecutive numbers, one render job), and show the job."""
 
     model = Notice

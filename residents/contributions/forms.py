@@ -48,7 +48,7 @@ class PaymentForm(forms.Form):
     """What a household paid, on which day, against which receipt (0 clears a payment)."""
 
     paid = YuanField(label=_("amount paid"), min_value=0)
-    paid_on = forms.DateField(label=_("paid on"), required=False, widget=forms.DateInput(attrs=DATE))
+    paid_on = forms.DateField(label=_("date of payment"), required=False, widget=forms.DateInput(attrs=DATE))
     receipt_number = forms.CharField(label=_("receipt number"), max_length=50, required=False)
 
     def clean_paid_on(self):

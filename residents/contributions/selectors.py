@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, DecimalField, F, Prefetch, Q, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Length
 
 from projects.models import Project
 from residents.models import Contribution, Household, ResidentPolicy
@@ -58,7 +58,8 @@ def households_of(user, project):
                 to_attr="project_contribution",
             )
         )
-        .order_by("compound__name", "compound_id", "building__number", "unit", "room", "pk")
+        # Room 101 before 1001: the shorter number first, as the doors are numbered.
+        .order_by("compound__name", "compound_id", "building__number", "unit", Length("room"), "room", "pk")
     )
     return rows
 

@@ -102,7 +102,7 @@ class ContributionListView(RestrictedViewMixin, DetailView):
         full = sees_personal_data(user)
         headers = [
             _("compound"), _("address"), _("head of household"), _("amount due (yuan)"), _("amount paid (yuan)"),
-            _("paid on"), _("receipt number"), _("outstanding (yuan)"), _("basis"),
+            _("date of payment"), _("receipt number"), _("outstanding (yuan)"), _("basis"),
         ]  # fmt: skip
         rows = []
         for household in selectors.attach_contribution(selectors.households_of(user, project)):
