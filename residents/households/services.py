@@ -116,6 +116,10 @@ def household_delete(*, actor, instance):
         )
     except Household.DoesNotExist:
         raise PermissionDenied from None
+    if not household.can_be_deleted():
+        raise ValidationError(
+            _("It has survey answers or a contribution; they count in the compound's results and money.")
+        )
     audit_record(actor=actor, action=AuditEntry.Action.DELETE, obj=household, changes=logged(household))
     household.delete()
 

@@ -109,6 +109,10 @@ class Household(BaseModel):
     def masked_phone(self):
         return mask_phone(self.phone)
 
+    def can_be_deleted(self):
+        """A household that answered a survey or owes a contribution is part of those records."""
+        return not (self.survey_responses.exists() or self.contributions.exists())
+
     def clean(self):
         super().clean()
         if self.building_id and self.compound_id and self.building.compound_id != self.compound_id:

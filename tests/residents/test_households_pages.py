@@ -209,3 +209,16 @@ def test_no_form_or_page_asks_for_an_id_card_number(world, client_for, compound)
         page = client_for("clerk_a").get(url).content.decode()
         assert "身份证" not in page
     assert not any("id_card" in f.name or "identity" in f.name for f in Household._meta.get_fields())
+
+
+def test_a_household_with_survey_answers_is_not_deleted(world, client_for, compound):
+    from residents.models import SurveyResponse
+    from tests.residents.factories import campaign_for
+
+    household = household_in(compound)
+    campaign = campaign_for(compound)
+    SurveyResponse.objects.create(campaign=campaign, household=household, answered_on=campaign.opens_on)
+    client = client_for("clerk_a")
+    assert client.get(f"/residents/households/{household.pk}/delete/").status_code == 302
+    response = client.post(f"/residents/households/{household.pk}/delete/", follow=True)
+    assert "问卷" in response.content.decode() and Household.objects.filter(pk=household.pk).exists()
