@@ -222,3 +222,21 @@ def test_a_household_with_survey_answers_is_not_deleted(world, client_for, compo
     assert client.get(f"/residents/households/{household.pk}/delete/").status_code == 302
     response = client.post(f"/residents/households/{household.pk}/delete/", follow=True)
     assert "问卷" in response.content.decode() and Household.objects.filter(pk=household.pk).exists()
+
+
+def test_the_filtered_register_runs_the_same_queries_for_one_row_and_twenty(world, client_for, compound):
+    building = building_in(compound, "3号楼")
+
+    def add(count):
+        for _ in range(count):
+            household_in(compound, building=building)
+
+    assert_list_queries_constant(
+        client_for("city"),
+        LIST,
+        add,
+        street=world.street_a.pk,
+        compound=compound.pk,
+        building=building.pk,
+        q="1",
+    )
