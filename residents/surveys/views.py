@@ -122,6 +122,7 @@ class CampaignDetailView(CampaignMixin, RestrictedViewMixin, DetailView):
             can_change=context["can_change"] and runs,
             can_delete=context["can_delete"] and runs and campaign.answer_count == 0,
             can_import=importer_allowed(user, IMPORT_KIND),
+            can_enter=user.has_perm("residents.add_surveyresponse"),
             is_needs=campaign.kind == SurveyCampaign.Kind.NEEDS,
             history=history_for(campaign)[:20],
         )

@@ -191,3 +191,12 @@ def test_the_template_of_a_survey_without_households_yet_carries_its_number(worl
     response = client_for("clerk_a").get(f"{LIST}{campaign.pk}/template.xlsx")
     rows = list(load_workbook(io.BytesIO(response.content)).worksheets[0].iter_rows(values_only=True))
     assert rows[0][0] == "调查编号" and rows[1][0] == campaign.pk and rows[1][1] is None
+
+
+def test_the_campaign_page_leads_to_the_entry_grid_and_the_results(world, client_for):
+    campaign = campaign_for(household_in(community=world.community_a).compound)
+    entry, results = f"{LIST}{campaign.pk}/entry/", f"/residents/campaigns/{campaign.pk}/results/"
+    clerk_page = client_for("clerk_a").get(campaign.get_absolute_url()).content.decode()
+    assert f'href="{entry}"' in clerk_page and f'href="{results}"' in clerk_page
+    leader_page = client_for("leader").get(campaign.get_absolute_url()).content.decode()
+    assert f'href="{entry}"' not in leader_page and f'href="{results}"' in leader_page
