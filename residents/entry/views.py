@@ -4,6 +4,8 @@ row, and the endpoint each row saves itself to when the clerk leaves it (static/
 A row answers JSON: 200 with what was saved, or 400 with a Chinese message for each cell that
 refused it (``errors``: {cell: message}); the browser keeps the row until it reads a 200."""
 
+import json
+
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import JsonResponse
@@ -50,6 +52,9 @@ class EntryGridView(EntryView):
         choices = selectors.household_choices(request.user, compounds)
         items = numbered_items(selectors.catalogue_items())
         needs = campaign.kind == SurveyCampaign.Kind.NEEDS
+        categories = [] if needs else selectors.scored_categories()
+        loading = request.GET.get("existing") == "1"
+        existing = selectors.existing_rows(request.user, campaign, items, categories) if loading else []
         return render(
             request,
             "residents/entry/grid.html",
@@ -58,7 +63,10 @@ class EntryGridView(EntryView):
                 "needs": needs,
                 "compounds": [(compound, choices[compound.pk]) for compound in compounds],
                 "items": items.items(),
-                "categories": [] if needs else selectors.scored_categories(),
+                "categories": categories,
+                "loading": loading,
+                "existing": json.dumps(existing, ensure_ascii=False),
+                "existing_limit": selectors.EXISTING_LIMIT,
                 "origins": SurveyResponse.Origin.choices,
                 "agreements": SurveyResponse.Agreement.choices,
                 "entered": selectors.answers_entered(request.user, campaign),

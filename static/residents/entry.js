@@ -388,7 +388,19 @@
 
   // --- Start: the rows this browser kept, then an empty one to type in ------------------------------
 
-  stored().forEach(function (data) {
+  // The answers saved before, loaded to be corrected (?existing=1): saved rows, under their own keys;
+  // a row this browser still keeps under the same key is the newer and comes instead.
+  var kept = stored();
+  var keptKeys = kept.map(function (data) { return data.key; });
+  JSON.parse(label.existing || "[]").forEach(function (data) {
+    if (keptKeys.indexOf(data.key) !== -1) {
+      return;
+    }
+    var tr = addRow(data);
+    tr.dataset.savedAs = signature(tr);
+    setStatus(tr, "saved");
+  });
+  kept.forEach(function (data) {
     var tr = addRow(data);
     if (data.errors && Object.keys(data.errors).length) {
       showErrors(tr, data.errors);

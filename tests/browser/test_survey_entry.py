@@ -123,3 +123,24 @@ def test_a_row_typed_without_a_connection_comes_back_after_a_reload_and_is_saved
     expect(restored.locator("[data-field=household]")).to_have_value("3-1-101")
     expect(restored.locator(".entry-status")).to_have_text("已保存 ✓")
     assert SurveyResponse.objects.filter(campaign=survey).count() == 1
+
+
+def test_answers_loaded_for_correction_save_again_as_the_same_answers(world, page, log_in, survey):
+    log_in("clerk_a")
+    page.goto(reverse("residents:campaign_entry", args=[survey.pk]))
+    type_row(page, 101)
+    type_row(page, 102)
+    expect(statuses(page).filter(has_text="已保存 ✓")).to_have_count(2)
+
+    page.goto(reverse("residents:campaign_entry", args=[survey.pk]))
+    page.locator("#entry-load").click()
+    first = page.locator("#entry-grid tbody tr").first
+    expect(first.locator("[data-field=household]")).to_have_value("3-1-101")
+    expect(statuses(page).filter(has_text="已保存 ✓")).to_have_count(2)
+    first.locator("[data-field=comment]").fill("更正：不同意")
+    first.locator("[data-field=agrees]").select_option("no")
+    page.keyboard.press("Enter")
+    expect(first.locator(".entry-status")).to_have_text("已保存 ✓")
+    answers = SurveyResponse.objects.filter(campaign=survey)
+    assert answers.count() == 2
+    assert answers.get(household__room="101").agrees == "no"

@@ -1,6 +1,7 @@
 """The fast entry grid and the endpoint each of its rows saves itself to (residents.entry)."""
 
 import datetime
+import json
 import uuid
 
 import pytest
@@ -203,3 +204,49 @@ def test_saving_a_row_runs_the_same_few_queries_whatever_the_items_chosen(
         counts.append(len(queries))
     assert counts[0] == counts[1]
     assert counts[0] <= 45, counts
+
+
+def test_answers_entered_before_load_into_the_grid_to_be_corrected_under_their_keys(
+    client_for, campaign, compound, room_301, items
+):
+    client = client_for("clerk_a")
+    data = row(campaign, compound, wanted_items=numbers(items[1], items[0]), comment="加装电梯")
+    assert post_row(client, campaign, data).status_code == 200
+    url = reverse("residents:campaign_entry", args=[campaign.pk])
+    assert "?existing=1" in client.get(url).content.decode()
+
+    page = client.get(url + "?existing=1")
+    [loaded] = json.loads(page.context["existing"])
+    assert loaded["key"] == data["entry_key"] and loaded["compound"] == compound.pk
+    assert loaded["values"] | {"wanted_items": ""} == {
+        "household": "3-2-301", "origin": "paper", "answered_on": TODAY.isoformat(), "agrees": "yes",
+        "wanted_items": "", "willing_to_contribute": "1", "contribution_amount": "1500.00",
+        "overall_score": "", "comment": "加装电梯",
+    }  # fmt: skip
+    assert loaded["values"]["wanted_items"] == numbers(items[0], items[1])
+    # Sent back as loaded, with a cell changed, it changes the same answer.
+    corrected = {
+        **loaded["values"],
+        "agrees": "undecided",
+        "entry_key": loaded["key"],
+        "compound": compound.pk,
+    }
+    assert post_row(client, campaign, corrected).status_code == 200
+    assert SurveyResponse.objects.get().agrees == "undecided"
+
+
+def test_loading_answers_runs_the_same_queries_for_one_and_for_many(client_for, campaign, compound, items):
+    client = client_for("clerk_a")
+    building = building_in(compound, "5号楼")
+    url = reverse("residents:campaign_entry", args=[campaign.pk]) + "?existing=1"
+    counts = []
+    for rooms in (["101"], ["102", "103", "104", "105"]):
+        for room in rooms:
+            household_in(compound, building=building, unit="1单元", room=room)
+            data = row(campaign, compound, household=f"5-1-{room}", wanted_items=numbers(*items))
+            assert post_row(client, campaign, data).status_code == 200
+        client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url)
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
