@@ -5,7 +5,7 @@ campaign, so the list keeps its constant number of queries, and the rate is roun
 the database before it is compared, as residents.results.selectors rounds it."""
 
 import django_filters
-from django.db.models import Count, DecimalField, F, FloatField, OuterRef, Q, Subquery, Value
+from django.db.models import Case, Count, DecimalField, F, FloatField, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Cast, Coalesce, NullIf, Round
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -43,10 +43,14 @@ def _answers(**conditions):
 
 
 def _rate(part):
-    """``part`` over all households, in percent, rounded to 0.01 in SQL (0 without households)."""
+    """``part`` over all households, in percent, rounded to 0.01 in SQL; 0 without households or
+    without a needs campaign (the CASE spares the database the counts of a compound never surveyed)."""
     share = Cast(part, FloatField()) * 100.0 / NullIf(Cast(_households(), FloatField()), 0.0)
-    return Coalesce(Round(Cast(share, DecimalField(max_digits=12, decimal_places=4)), 2, output_field=RATE),
-                    Value(0, output_field=RATE))  # fmt: skip
+    rounded = Round(Cast(share, DecimalField(max_digits=12, decimal_places=4)), 2, output_field=RATE)
+    zero = Value(0, output_field=RATE)
+    return Case(
+        When(**{f"{CAMPAIGN}__isnull": True}, then=zero), default=Coalesce(rounded, zero), output_field=RATE
+    )
 
 
 def _rule(name):
