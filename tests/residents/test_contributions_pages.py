@@ -81,7 +81,7 @@ def test_a_payment_without_its_receipt_number_is_shown_again_with_the_message(wo
     )
     assert response.status_code == 200
     page = response.content.decode()
-    assert "请填写收据号。" in page and "<details open" in page
+    assert "请填写收据号。" in page and f'contribution-form-row show" id="pay-{households[0].pk}"' in page
     assert not FundReceipt.objects.exists()
 
 
