@@ -195,6 +195,13 @@
       field.classList.remove("is-invalid");
       field.removeAttribute("aria-invalid");
     });
+    // The refused cells by their column, beside the household: on a tablet they may be scrolled away.
+    var columns = Object.keys(tr.errors).map(function (name) {
+      var field = tr.querySelector("[data-field='" + name + "']");
+      var cell = field && field.closest("td");
+      return cell ? grid.tHead.rows[0].cells[cell.cellIndex].textContent.trim() : "";
+    }).filter(Boolean);
+    tr.querySelector("[data-cells]").textContent = columns.length ? format(label.labelCells, { cells: columns.join("、") }) : "";
     Object.keys(tr.errors).forEach(function (name) {
       var slot = tr.querySelector("[data-error='" + name + "']") || tr.querySelector("[data-error=household]");
       slot.textContent = slot.textContent ? slot.textContent + " " + tr.errors[name] : tr.errors[name];
