@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import audit_record, bulk_audit, changes_between, model_snapshot
+from core.bulk import chunked
 from core.models import AuditEntry
 from projects.models import Compound, Project
 from residents.models import Household, ResidentPolicy
@@ -187,24 +188,24 @@ def expired_compounds(on=None):
 
 
 @transaction.atomic
-def households_remove_personal_data(*, on=None, report=None):
+def households_remove_personal_data(*, on=None):
     """Blank the name and phone of every household of a compound whose projects all closed longer
     ago than its city keeps personal data; size, elderly, disabled, tenure and the survey answers
-    stay. Run again it changes nothing. Returns (compounds, households) counted."""
+    stay. Run again it changes nothing. Returns how many compounds and households it treated."""
     on = on or timezone.localdate()
-    expired = expired_compounds(on)
-    households = (
-        Household.objects.select_for_update(of=("self",))
-        .filter(compound_id__in=expired, personal_data_removed_on__isnull=True)
-        .select_related("compound__community")
-    )
     entries = []
-    for household in households:
-        entries.append(
-            (household, {"head_name": mask_name(household.head_name), "phone": mask_phone(household.phone)})
+    for compound_ids in chunked(expired_compounds(on)):
+        households = (
+            Household.objects.select_for_update(of=("self",))
+            .filter(compound_id__in=compound_ids, personal_data_removed_on__isnull=True)
+            .select_related("compound__community", "building")  # what an audit entry names
         )
-    ids = [household.pk for household, _changes in entries]
-    Household.objects.filter(pk__in=ids).update(head_name="", phone="", personal_data_removed_on=on)
+        entries += [
+            (household, {"head_name": mask_name(household.head_name), "phone": mask_phone(household.phone)})
+            for household in households
+        ]
+    for ids in chunked([household.pk for household, _changes in entries]):
+        Household.objects.filter(pk__in=ids).update(head_name="", phone="", personal_data_removed_on=on)
     if entries:
         bulk_audit(
             actor=None,
