@@ -240,3 +240,22 @@ def test_the_filtered_register_runs_the_same_queries_for_one_row_and_twenty(worl
         building=building.pk,
         q="1",
     )
+
+
+def test_the_residents_menu_offers_the_register_to_whoever_reads_households(world):
+    from core.navigation import menu_for
+
+    def entries(persona):
+        menu = menu_for(world[persona])
+        return [e["url_name"] for item in menu for e in (item["children"] or [item])]
+
+    assert "residents:household_list" in entries("clerk_a")
+    assert "residents:household_list" in entries("leader")
+    assert "residents:household_list" not in entries("sysadmin")
+
+
+def test_an_export_of_the_register_is_in_the_audit_log(world, client_for, compound):
+    household_in(compound)
+    client_for("district").get(LIST, {"export": "xlsx"})
+    entry = AuditEntry.objects.get(action=AuditEntry.Action.EXPORT)
+    assert entry.content_type.model == "household"
