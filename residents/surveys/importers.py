@@ -32,7 +32,7 @@ from core.importing import (
 from projects.models import Compound, ItemCategory, RenovationItem
 from residents.models import Household, SurveyCampaign, SurveyResponse
 
-from .rules import category_score_key, check_answer
+from .rules import AnswerLookups, category_score_key, check_answer
 from .services import response_save
 
 CAMPAIGN, COMPOUND, BUILDING, UNIT, ROOM = "调查编号", "小区", "楼栋", "单元", "房号"
@@ -222,6 +222,7 @@ class SurveyResponseImporter(Importer):
                 campaign__in=list(campaigns.values())
             ).prefetch_related("wanted_items", "category_scores")
         }
+        lookups = AnswerLookups.load(list(campaigns.values()))
         headers = {column.key: column.header for column in self.columns}
         headers["household"] = ROOM
         headers["category_scores"] = OVERALL
@@ -258,7 +259,7 @@ class SurveyResponseImporter(Importer):
                 else:
                     report.add_error(number, ROOM, _("This household has already answered this survey."))
                 continue
-            errors = check_answer(campaign, household, {**answer, "wanted_items": wanted})
+            errors = check_answer(campaign, household, {**answer, "wanted_items": wanted}, lookups=lookups)
             # A cell that did not read is named once, for what was wrong with it as written.
             named = {error.column for error in report.errors if error.row == number}
             for key_name, message in errors.items():

@@ -19,6 +19,7 @@ left out; a missing key counts as empty):
 ``category_score_key(category_pk)``. An empty dict means the answer may be saved."""
 
 import datetime
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.utils import timezone
@@ -40,6 +41,29 @@ COMMENT_LENGTH = 500
 BUILT_STAGES = (
     Project.Stage.ACCEPTANCE, Project.Stage.HANDOVER, Project.Stage.AUDIT, Project.Stage.CLOSED,
 )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class AnswerLookups:
+    """What ``check_answer`` would otherwise read from the database for each answer, read once for
+    many (a file's rows): the (campaign pk, household pk) pairs answered already, the primary keys
+    of the catalogue's items on offer, and those of the item categories."""
+
+    answered: frozenset
+    offered_items: frozenset
+    categories: frozenset
+
+    @classmethod
+    def load(cls, campaigns):
+        return cls(
+            answered=frozenset(
+                SurveyResponse.objects.filter(campaign__in=campaigns).values_list(
+                    "campaign_id", "household_id"
+                )
+            ),
+            offered_items=frozenset(RenovationItem.objects.filter(active=True).values_list("pk", flat=True)),
+            categories=frozenset(ItemCategory.objects.values_list("pk", flat=True)),
+        )
 
 
 def category_score_key(category):
@@ -67,7 +91,11 @@ def _check_household(campaign, household, errors):
         }
 
 
-def _check_unanswered(campaign, household, values, response, errors):
+def _check_unanswered(campaign, household, values, response, errors, lookups):
+    if lookups is not None:
+        if (campaign.pk, household.pk) in lookups.answered:
+            errors["household"] = _("This household has already answered this survey.")
+        return
     others = SurveyResponse.objects.filter(campaign=campaign, household=household)
     if response is not None and response.pk:
         others = others.exclude(pk=response.pk)
@@ -105,7 +133,7 @@ def _check_common(campaign, values, errors):
         }
 
 
-def _check_needs(values, errors):
+def _check_needs(values, errors, lookups):
     agrees = values.get("agrees")
     if _empty(agrees):
         errors["agrees"] = _("Say whether the household agrees.")
@@ -115,7 +143,12 @@ def _check_needs(values, errors):
         }
     wanted = {_pk(item) for item in values.get("wanted_items") or ()}
     if wanted:
-        offered = set(RenovationItem.objects.filter(pk__in=wanted, active=True).values_list("pk", flat=True))
+        if lookups is not None:
+            offered = wanted & lookups.offered_items
+        else:
+            offered = set(
+                RenovationItem.objects.filter(pk__in=wanted, active=True).values_list("pk", flat=True)
+            )
         if wanted - offered:
             errors["wanted_items"] = _("Choose items of the catalogue.")
     willing = values.get("willing_to_contribute")
@@ -136,14 +169,19 @@ def _check_needs(values, errors):
             errors["contribution_amount"] = _("At most two decimal places (fen).")
 
 
-def _check_satisfaction(values, errors):
+def _check_satisfaction(values, errors, lookups):
     overall = values.get("overall_score")
     if _empty(overall):
         errors["overall_score"] = _("Give the overall score, from 1 to 5.")
     elif not _is_score(overall):
         errors["overall_score"] = _("A score is a whole number from 1 to 5.")
     scores = {_pk(category): score for category, score in (values.get("category_scores") or {}).items()}
-    known = set(ItemCategory.objects.filter(pk__in=scores).values_list("pk", flat=True)) if scores else set()
+    if lookups is not None:
+        known = set(scores) & lookups.categories
+    else:
+        known = (
+            set(ItemCategory.objects.filter(pk__in=scores).values_list("pk", flat=True)) if scores else set()
+        )
     for category, score in scores.items():
         if category not in known:
             errors[category_score_key(category)] = _("No such category of items.")
@@ -151,7 +189,7 @@ def _check_satisfaction(values, errors):
             errors[category_score_key(category)] = _("A score is a whole number from 1 to 5.")
 
 
-def _check_kind(campaign, values, errors):
+def _check_kind(campaign, values, errors, lookups):
     needs = campaign.kind == SurveyCampaign.Kind.NEEDS
     foreign = SATISFACTION_FIELDS if needs else NEEDS_FIELDS
     message = (
@@ -166,21 +204,23 @@ def _check_kind(campaign, values, errors):
         if not _empty(value):
             errors[name] = message
     if needs:
-        _check_needs(values, errors)
+        _check_needs(values, errors, lookups)
     else:
-        _check_satisfaction(values, errors)
+        _check_satisfaction(values, errors, lookups)
 
 
-def check_answer(campaign, household, values, *, response=None):
+def check_answer(campaign, household, values, *, response=None, lookups=None):
     """Every reason ``household``'s answer ``values`` cannot be saved to ``campaign``, as {key:
     message} (see the module's docstring for the keys). ``response`` is the answer being changed,
-    if any (a row saved again by its ``entry_key`` in ``values`` counts as the same answer)."""
+    if any (a row saved again by its ``entry_key`` in ``values`` counts as the same answer).
+    ``lookups`` (``AnswerLookups``) answers from memory what would be read per answer (a new answer's
+    check only: it knows no ``response`` or ``entry_key``)."""
     errors = {}
     _check_household(campaign, household, errors)
     if "household" not in errors:
-        _check_unanswered(campaign, household, values, response, errors)
+        _check_unanswered(campaign, household, values, response, errors, lookups)
     _check_common(campaign, values, errors)
-    _check_kind(campaign, values, errors)
+    _check_kind(campaign, values, errors, lookups)
     return errors
 
 

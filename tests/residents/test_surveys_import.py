@@ -231,3 +231,24 @@ def test_the_generic_template_imports_once_its_survey_number_is_written(world, c
     batch = upload(client, KIND, saved(workbook), "answers.xlsx")
     assert batch.errors == [], batch.errors
     assert commit(client, batch).status == ImportBatch.Status.COMMITTED
+
+
+def test_checking_a_file_runs_the_same_queries_for_1_and_20_answers(world, needs):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    campaign, households = needs
+    for n in range(4, 21):
+        household_in(households[0].compound, building=households[0].building, unit="2单元", room=f"3{n:02d}")
+    item = RenovationItem.objects.filter(active=True).first().name
+    rooms = ["301", "302", "303", *(f"3{n:02d}" for n in range(4, 21))]
+
+    def queries(count):
+        content = sheet(*(row(campaign, room, 想要的改造内容=item) for room in rooms[:count]))
+        with CaptureQueriesContext(connection) as captured:
+            batch = check(world["clerk_a"], content=content)
+        assert batch.errors == [] and batch.summary["new"] == count
+        return len(captured)
+
+    queries(1)  # content types and the like, read once per process
+    assert queries(1) == queries(20)
