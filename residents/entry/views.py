@@ -9,6 +9,7 @@ import json
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -47,6 +48,10 @@ class EntryGridView(EntryView):
     http_method_names = ["get", "head", "options"]
 
     def get(self, request, pk):
+        if request.GET.get("token") == "1":
+            # The grid's rows kept while the clerk logged in again (a new CSRF token): the page asks
+            # for the current one instead of being reloaded.
+            return JsonResponse({"csrf": get_token(request)})
         campaign = self.campaign
         compounds = selectors.entry_compounds(request.user, campaign)
         choices = selectors.household_choices(request.user, compounds)

@@ -272,6 +272,10 @@
       var json = (response.headers.get("Content-Type") || "").indexOf("application/json") === 0;
       if (!json) {
         // Sent to the login page (the session ended) or a server error page: keep it, send it again.
+        // Refused by the CSRF check (the clerk logged in again elsewhere): ask for the new token first.
+        if (response.status === 403) {
+          refreshToken();
+        }
         var title = response.redirected ? label.labelLogin : label.labelUnsavedHint;
         setStatus(tr, "unsaved", title);
         return null;
@@ -301,6 +305,19 @@
         save(tr);
       }
     });
+  }
+
+  function refreshToken() {
+    window.fetch(window.location.pathname + "?token=1", {
+      credentials: "same-origin",
+      headers: { "Accept": "application/json" },
+    }).then(function (response) {
+      return (response.headers.get("Content-Type") || "").indexOf("application/json") === 0 ? response.json() : null;
+    }).then(function (answer) {
+      if (answer && answer.csrf) {
+        csrfToken = answer.csrf;
+      }
+    }, function () {});
   }
 
   function retry() {

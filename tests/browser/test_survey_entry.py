@@ -7,7 +7,7 @@ from django.utils import translation
 from playwright.sync_api import expect
 
 from residents.models import SurveyResponse
-from tests.factories import compound_in, renovation_item
+from tests.factories import PASSWORD, compound_in, renovation_item
 from tests.residents.factories import building_in, campaign_for, household_in
 
 CUT = "**/residents/**/entry/**"
@@ -144,3 +144,27 @@ def test_answers_loaded_for_correction_save_again_as_the_same_answers(world, pag
     answers = SurveyResponse.objects.filter(campaign=survey)
     assert answers.count() == 2
     assert answers.get(household__room="101").agrees == "no"
+
+
+def test_rows_typed_after_logging_in_again_in_another_tab_are_saved(world, page, log_in, survey):
+    log_in("clerk_a")
+    page.goto(reverse("residents:campaign_entry", args=[survey.pk]))
+    # Another tab logs out and in again: a new session and a new CSRF token the grid does not hold.
+    other = page.context.new_page()
+    other.goto("/")
+    other.locator("#usermenu").click()
+    other.get_by_role("button", name="退出登录").click()
+    other.goto("/accounts/login/")
+    other.get_by_label("用户名").fill("clerk_a")
+    other.get_by_label("密码").fill(PASSWORD)
+    other.get_by_role("button", name="登录").click()
+    other.wait_for_url("**/")
+    other.close()
+
+    refused = []
+    page.on("response", lambda response: response.status == 403 and refused.append(response.url))
+    page.locator("#entry-grid tbody [data-field=household]").first.focus()
+    type_row(page, 101)
+    expect(statuses(page).first).to_have_text("已保存 ✓", timeout=20000)
+    assert refused, "the first send should have met the CSRF check with the old token"
+    assert SurveyResponse.objects.filter(campaign=survey).count() == 1

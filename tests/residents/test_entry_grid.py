@@ -250,3 +250,15 @@ def test_loading_answers_runs_the_same_queries_for_one_and_for_many(client_for, 
             client.get(url)
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_the_grid_gives_its_current_csrf_token_to_rows_kept_over_a_new_login(client_for, campaign):
+    client = client_for("clerk_a")
+    answer = client.get(reverse("residents:campaign_entry", args=[campaign.pk]) + "?token=1")
+    assert answer.status_code == 200 and len(answer.json()["csrf"]) > 30
+    assert (
+        client_for("clerk_b")
+        .get(reverse("residents:campaign_entry", args=[campaign.pk]) + "?token=1")
+        .status_code
+        == 404
+    )
