@@ -262,3 +262,16 @@ def test_the_grid_gives_its_current_csrf_token_to_rows_kept_over_a_new_login(cli
         .status_code
         == 404
     )
+
+
+def test_a_satisfaction_grid_has_an_overall_score_and_one_per_category_and_no_needs_columns(
+    client_for, compound, room_301
+):
+    survey = campaign_for(compound, kind=SurveyCampaign.Kind.SATISFACTION)
+    basic = ItemCategory.objects.get_or_create(code="basic", defaults={"name": "基础类", "rule": "应改尽改"})[
+        0
+    ]
+    html = client_for("clerk_a").get(reverse("residents:campaign_entry", args=[survey.pk])).content.decode()
+    assert 'data-field="overall_score"' in html and f'data-field="{category_score_key(basic)}"' in html
+    assert "基础类（1–5）" in html
+    assert 'data-field="agrees"' not in html and 'data-field="wanted_items"' not in html
