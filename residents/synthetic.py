@@ -76,22 +76,66 @@ def build(*, cities, rng, today):
 class _Writer:
     def __init__(self, rng, today, items, categories):
         self.rng, self.today, self.items, self.categories = rng, today, items, categories
-        self.now = timezone.now()
+        # One creation time for every row, adapted once (SQLite stores it as text).
+        self.now = connection.ops.adapt_datetimefield_value(timezone.now())
         self.tables = {
-            Household: _Table(Household, ("id", "created_at", "updated_at", "compound", "building", "unit",
-                                          "room", "head_name", "phone", "size", "has_elderly", "has_disabled",
-                                          "tenure", "note")),
-            SurveyCampaign: _Table(SurveyCampaign, ("id", "created_at", "updated_at", "kind", "title", "region",
-                                                    "opens_on", "closes_on", "note")),
+            Household: _Table(
+                Household,
+                (
+                    "id",
+                    "created_at",
+                    "updated_at",
+                    "compound",
+                    "building",
+                    "unit",
+                    "room",
+                    "head_name",
+                    "phone",
+                    "size",
+                    "has_elderly",
+                    "has_disabled",
+                    "tenure",
+                    "note",
+                ),
+            ),
+            SurveyCampaign: _Table(
+                SurveyCampaign,
+                (
+                    "id",
+                    "created_at",
+                    "updated_at",
+                    "kind",
+                    "title",
+                    "region",
+                    "opens_on",
+                    "closes_on",
+                    "note",
+                ),
+            ),
             Campaigns: _Table(Campaigns, ("surveycampaign", "compound")),
-            SurveyResponse: _Table(SurveyResponse, ("id", "created_at", "updated_at", "campaign", "household",
-                                                    "origin", "answered_on", "agrees", "willing_to_contribute",
-                                                    "contribution_amount", "overall_score", "comment")),
+            SurveyResponse: _Table(
+                SurveyResponse,
+                (
+                    "id",
+                    "created_at",
+                    "updated_at",
+                    "campaign",
+                    "household",
+                    "origin",
+                    "answered_on",
+                    "agrees",
+                    "willing_to_contribute",
+                    "contribution_amount",
+                    "overall_score",
+                    "comment",
+                ),
+            ),
             Wanted: _Table(Wanted, ("surveyresponse", "renovationitem")),
             CategoryScore: _Table(CategoryScore, ("response", "category", "score")),
-        }  # fmt: skip
+        }
         self.ids = {model: _next_id(model) for model in (Household, SurveyCampaign, SurveyResponse)}
         self.counts = dict.fromkeys(self.tables, 0)
+        self.waiting = 0
 
     def take(self, model):
         pk = self.ids[model]
@@ -100,7 +144,8 @@ class _Writer:
 
     def add(self, model, row):
         self.tables[model].rows.append(row)
-        if sum(len(t.rows) for t in self.tables.values()) >= FLUSH_ROWS:
+        self.waiting += 1
+        if self.waiting >= FLUSH_ROWS:
             self.flush()
 
     # --- one project ------------------------------------------------------------------------------
@@ -119,7 +164,7 @@ class _Writer:
                         Household,
                         (pk, now, now, compound, building["pk"], unit, room, *people.household(rng), ""),
                     )
-                    rows.append(pk)  # fmt: skip
+                    rows.append(pk)
         stage = STAGES.index(project["stage"])
         if stage == SURVEY:  # under way: 20–60 % answered so far
             opens = self.today - datetime.timedelta(days=rng.randint(10, 40))
@@ -160,8 +205,23 @@ class _Writer:
                     rng, index < agreeing, self.items
                 )
                 pk = self.take(SurveyResponse)
-                self.add(SurveyResponse, (pk, now, now, campaign, household, origin, self.day(opens, closes), yes,
-                                          willing, amount, None, comment))  # fmt: skip
+                self.add(
+                    SurveyResponse,
+                    (
+                        pk,
+                        now,
+                        now,
+                        campaign,
+                        household,
+                        origin,
+                        self.day(opens, closes),
+                        yes,
+                        willing,
+                        amount,
+                        None,
+                        comment,
+                    ),
+                )
                 for item in wanted:
                     self.add(Wanted, (pk, item))
 
@@ -174,8 +234,23 @@ class _Writer:
             for household in rng.sample(rows, min(len(rows), SATISFACTION_SAMPLE)):
                 origin, overall, scores, comment = people.satisfaction_answer(rng, self.categories)
                 pk = self.take(SurveyResponse)
-                self.add(SurveyResponse, (pk, now, now, campaign, household, origin, self.day(opens, closes), "",
-                                          None, None, overall, comment))  # fmt: skip
+                self.add(
+                    SurveyResponse,
+                    (
+                        pk,
+                        now,
+                        now,
+                        campaign,
+                        household,
+                        origin,
+                        self.day(opens, closes),
+                        "",
+                        None,
+                        None,
+                        overall,
+                        comment,
+                    ),
+                )
                 for category, score in scores:
                     self.add(CategoryScore, (pk, category, score))
 
@@ -185,6 +260,7 @@ class _Writer:
         for model, table in self.tables.items():
             self.counts[model] += len(table.rows)
             table.write()
+        self.waiting = 0
 
     def finish(self):
         self.flush()
@@ -236,22 +312,12 @@ class _Table:
                 with cursor.copy(
                     f"COPY {connection.ops.quote_name(self.table)} ({columns}) FROM STDIN"
                 ) as copy:
-                    copy.write("".join(["\t".join(map(_text, row)) + "\n" for row in self.rows]))
+                    for row in self.rows:
+                        copy.write_row(row)
             else:
                 marks = ", ".join(["%s"] * len(self.columns))
                 cursor.executemany(f"INSERT INTO {self.table} ({columns}) VALUES ({marks})", self.rows)
         self.rows = []
-
-
-def _text(value):
-    """A value in COPY's text format (our strings have no tab, newline or backslash)."""
-    if value is None:
-        return "\\N"
-    if value is True:
-        return "t"
-    if value is False:
-        return "f"
-    return str(value)
 
 
 def delete(cities):

@@ -76,7 +76,8 @@ COMPLAINTS = (
     (C.Status.ANSWERED, C.Channel.VISIT, C.Category.CONSTRUCTION_QUALITY, 20,
      "新铺的人行道砖已经松动。", "已通知施工单位返工，三日内重新铺设并压实。", ""),
     (C.Status.ANSWERED, C.Channel.ONLINE, C.Category.PROPERTY, 12,
-     "改造后谁来管理小区？停车费怎么收？", "改造完成后由社区引入物业服务企业，收费标准将经业主大会表决后公示。", ""),
+     "改造后谁来管理小区？停车费怎么收？",
+     "改造完成后由社区引入物业服务企业，收费标准将经业主大会表决后公示。", ""),
     (C.Status.CLOSED, C.Channel.HOTLINE, C.Category.CONSTRUCTION_NUISANCE, 60,
      "施工车辆堵住单元门口。", "已要求施工单位规范车辆停放，设置专人疏导。", C.Satisfaction.SATISFIED),
     (C.Status.CLOSED, C.Channel.PHONE, C.Category.CONTENT, 75,
@@ -198,10 +199,12 @@ def seed_surveys(rng, projects, households, today):
                     wanted.append([])
                     scores.append((response, category_scores))
     SurveyResponse.objects.bulk_create(responses, batch_size=2000)
-    Wanted.objects.bulk_create(
-        [Wanted(surveyresponse_id=r.pk, renovationitem_id=i) for r, w in zip(responses, wanted, strict=True) for i in w],
-        batch_size=5000,
-    )  # fmt: skip
+    links = [
+        Wanted(surveyresponse_id=r.pk, renovationitem_id=i)
+        for r, w in zip(responses, wanted, strict=True)
+        for i in w
+    ]
+    Wanted.objects.bulk_create(links, batch_size=5000)
     CategoryScore.objects.bulk_create(
         [CategoryScore(response=r, category_id=c, score=s) for r, pairs in scores for c, s in pairs],
         batch_size=5000,

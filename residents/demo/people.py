@@ -5,6 +5,7 @@ Everything here is plain data (tuples, dicts): the demo writes it through the mo
 generator by COPY. One ``random.Random`` in, the same people out."""
 
 import math
+from bisect import bisect_right
 from itertools import accumulate
 
 
@@ -14,9 +15,10 @@ class Weighted:
     def __init__(self, *table):
         self.values = [value for value, _weight in table]
         self.cumulative = list(accumulate(weight for _value, weight in table))
+        self.total = self.cumulative[-1]
 
     def pick(self, rng):
-        return rng.choices(self.values, cum_weights=self.cumulative)[0]
+        return self.values[bisect_right(self.cumulative, rng.random() * self.total)]
 
 
 # The commonest family names of northern China, roughly by frequency.
