@@ -165,3 +165,30 @@ def test_a_project_is_declared_only_once_enough_households_have_paid(world, mang
 def test_the_guard_says_nothing_where_the_city_does_not_ask_contributions(world, mangshi):
     project, _households = project_with_households(world)
     assert contributions_collected(project) == []
+
+
+def test_only_residents_money_is_recorded_as_collected_and_only_by_who_handles_the_project(world, mangshi):
+    from funding.models import FundingSource
+    from funding.services import collection_record
+
+    project, _households = project_with_households(world)
+    city_budget = FundingSource.objects.get(code="city_budget")
+    with pytest.raises(ValidationError):
+        collection_record(
+            actor=world["clerk_a"],
+            project=project,
+            source=city_budget,
+            amount=Decimal("100"),
+            received_on=TODAY,
+        )
+    residents_cash = FundingSource.objects.get(code="residents_cash")
+    for persona in ("leader", "clerk_b"):
+        with pytest.raises(PermissionDenied):
+            collection_record(
+                actor=world[persona],
+                project=project,
+                source=residents_cash,
+                amount=Decimal("100"),
+                received_on=TODAY,
+            )
+    assert not FundReceipt.objects.exists()
