@@ -9,7 +9,7 @@ import pytest
 from openpyxl import load_workbook
 
 from core.models import AuditEntry
-from projects.models import Project
+from projects.models import Project, RenovationItem
 from residents.models import SurveyCampaign, SurveyResponse
 from residents.surveys.services import response_save
 from tests.factories import compound_in, project_in
@@ -200,3 +200,18 @@ def test_the_campaign_page_leads_to_the_entry_grid_and_the_results(world, client
     assert f'href="{entry}"' in clerk_page and f'href="{results}"' in clerk_page
     leader_page = client_for("leader").get(campaign.get_absolute_url()).content.decode()
     assert f'href="{entry}"' not in leader_page and f'href="{results}"' in leader_page
+
+
+@pytest.mark.parametrize("persona", ["clerk_a", "district"])
+def test_the_campaign_page_runs_the_same_queries_for_1_and_20_answers(world, client_for, persona):
+    compound = compound_in(world.community_a)
+    campaign = campaign_for(compound)
+    items = list(RenovationItem.objects.filter(active=True)[:2])
+
+    def rows(count):
+        for _n in range(count):
+            answer(
+                campaign, household_in(compound), world["clerk_a"], wanted_items=items, comment="希望加装电梯"
+            )
+
+    assert_list_queries_constant(client_for(persona), campaign.get_absolute_url(), rows)
