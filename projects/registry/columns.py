@@ -16,6 +16,7 @@ class CompoundColumn:
     filters: dict = field(default_factory=dict)  # {name: a django_filters.Filter of the annotated rows}
     numeric: bool = True
     order: int = 100
+    display: Callable | None = None  # display(value) -> what the cell shows (a database may return a float)
 
 
 _COLUMNS = {}
@@ -31,6 +32,14 @@ def compound_columns(user):
         (column for column in _COLUMNS.values() if user.has_perm(column.permission)),
         key=lambda column: (column.order, column.key),
     )
+
+
+def show_compound_columns(rows, user):
+    """Give each row's registered figures as their ``display`` shows them (rows already read)."""
+    shown = [column for column in compound_columns(user) if column.display]
+    for row in rows if shown else ():
+        for column in shown:
+            setattr(row, column.key, column.display(getattr(row, column.key, None)))
 
 
 def with_compound_columns(queryset, user):

@@ -17,7 +17,7 @@ from core.views import (
 from projects.models import Building, Compound
 
 from . import services
-from .columns import compound_columns, with_compound_columns
+from .columns import compound_columns, show_compound_columns, with_compound_columns
 from .filters import CompoundFilter
 from .forms import BuildingForm, CompoundForm
 from .selectors import compound_label, compound_search, compound_sections, compound_totals, compounds_for_list
@@ -57,7 +57,9 @@ class CompoundListView(ObjectListView):
         # The totals cards count the filtered set anyway; the paginator reuses that count
         # instead of scanning the same rows a second time.
         self.totals = compound_totals(queryset)
-        return super().paginate_queryset(queryset, page_size)
+        paginator, page, rows, is_paginated = super().paginate_queryset(queryset, page_size)
+        show_compound_columns(rows, self.request.user)  # reads the page's rows, which the template reuses
+        return paginator, page, rows, is_paginated
 
     def get_paginator(self, queryset, per_page, **kwargs):
         paginator = super().get_paginator(queryset, per_page, **kwargs)

@@ -96,7 +96,7 @@ def results_content(results):
         _sheet(
             workbook,
             _("items wanted"),
-            [_("compound"), _("rank"), _("item"), _("item category"), _("households"), _("share (%)")],
+            [_("compound"), _("rank"), _("item wanted"), _("item category"), _("households"), _("share (%)")],
             item_rows,
         )
     else:

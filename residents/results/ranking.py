@@ -4,6 +4,8 @@ projects.registry.columns. Each figure is a correlated subquery over the compoun
 campaign, so the list keeps its constant number of queries, and the rate is rounded to 0.01 % in
 the database before it is compared, as residents.results.selectors rounds it."""
 
+from decimal import Decimal
+
 import django_filters
 from django.db.models import Case, Count, DecimalField, F, FloatField, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Cast, Coalesce, NullIf, Round
@@ -88,6 +90,11 @@ def meeting_threshold(queryset, name, value):
     return queryset.filter(passes) if value == "yes" else queryset.exclude(passes)
 
 
+def _shown(value):
+    """58.33: SQLite gives the rounded rate back as a float."""
+    return None if value is None else Decimal(str(value)).quantize(Decimal("0.01"))
+
+
 def register():
     register_compound_column(
         CompoundColumn(
@@ -95,6 +102,7 @@ def register():
             label=_("support rate (%)"),
             annotate=annotate_support,
             permission="residents.view_surveycampaign",
+            display=_shown,
             filters={
                 "support_min": django_filters.NumberFilter(
                     label=_("support rate at least (%)"), method=support_at_least, min_value=0, max_value=100
