@@ -47,9 +47,10 @@ CONTRIBUTION_BASIS = "参照芒市居民拼配资金标准：单元楼1500元/�
 S = Project.Stage
 STAGES = list(S)
 # Share of the households that paid their due in full, by the project's stage: two thirds at least
-# once declared; the project at its declaration is still collecting.
+# from the declaration on (the contributions guard), so that the project at its declaration is held
+# back by its residents' support alone.
 PAID_SHARE = {
-    S.DECLARATION: 0.4,
+    S.DECLARATION: 0.7,
     S.REVIEW: 0.72,
     S.PROCUREMENT: 0.78,
     S.CONSTRUCTION: 0.85,

@@ -15,6 +15,7 @@ from django.utils import timezone
 from org.models import User
 from projects.lifecycle.transitions import blockers, transition_for
 from projects.models import Building, Project
+from residents.contributions.guards import contributions_collected
 from residents.demo import BLOCKED_PROJECT
 from residents.models import (
     CategoryScore,
@@ -96,6 +97,7 @@ def test_needs_surveys_pass_two_thirds_except_one_compound_of_the_project_at_its
     admin = User.objects.get(username="city_admin")
     reasons = [str(reason) for reason in blockers(transition_for("declare"), blocked, admin)]
     assert any(compound in reason and f"{support}%" in reason for reason in reasons), reasons
+    assert len(residents_agree(blocked)) == 1 and contributions_collected(blocked) == []
     for project in Project.objects.exclude(pk=blocked.pk).exclude(stage=Project.Stage.SURVEY):
         assert residents_agree(project) == [], project
     # The project still surveying has its campaign open today; answers keep coming in.
