@@ -185,3 +185,35 @@ class WanField(forms.DecimalField):
         if isinstance(value, (Decimal, int, float)) and not isinstance(value, bool):
             return wan_figure(Decimal(str(value)))
         return value  # what the user typed, shown back as it was
+
+
+class YuanField(WanField):
+    """An amount typed and shown in yuan, with 元 beside the box (a household's share, a few thousand
+    yuan): what WanField does for 万元. Separators (1,500) and a trailing 元 are accepted."""
+
+    def __init__(self, *, max_digits=14, decimal_places=STORED_PLACES, **kwargs):
+        self.yuan_maximum = Decimal(10) ** (max_digits - decimal_places) - CENT
+        super().__init__(max_digits=max_digits, decimal_places=decimal_places, unit=_("yuan"), **kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, Decimal):
+            return value
+        text = str(value).strip().replace(",", "").replace("，", "").replace(" ", "").removesuffix("元")
+        try:
+            amount = Decimal(text)
+        except InvalidOperation:
+            raise ValidationError(
+                _("“%(value)s” is not a number.") % {"value": value}, code="invalid"
+            ) from None
+        if not amount.is_finite() or abs(amount) > self.yuan_maximum:
+            raise ValidationError(_("“%(value)s” is not a number.") % {"value": value}, code="invalid")
+        if amount.as_tuple().exponent < -2:
+            raise ValidationError(_("At most 2 decimal places (fen)."), code="invalid")
+        return amount.quantize(CENT, rounding=ROUND_HALF_UP) + 0
+
+    def prepare_value(self, value):
+        if isinstance(value, (Decimal, int)) and not isinstance(value, bool):
+            return plain(Decimal(value))
+        return value

@@ -3,7 +3,8 @@
 
     .venv/bin/python scripts/translate.py new-strings.json
 
-The JSON maps each English msgid to its Chinese msgstr (a list of strings for a plural entry).
+The JSON maps each English msgid to its Chinese msgstr (a list of strings for a plural entry); an
+entry with a context (pgettext) is keyed "context|msgid".
 Holds a lock, so several people (or sessions) working in one checkout never overwrite each
 other's catalogue.
 """
@@ -31,10 +32,11 @@ def refresh():
 
 def fill(catalogue, translations):
     unknown = []
-    for msgid, msgstr in translations.items():
-        entry = catalogue.find(msgid)
+    for key, msgstr in translations.items():
+        context, _bar, msgid = key.rpartition("|") if "|" in key else ("", "", key)
+        entry = catalogue.find(msgid, msgctxt=context or None)
         if entry is None:
-            unknown.append(msgid)
+            unknown.append(key)
             continue
         if isinstance(msgstr, list):
             entry.msgstr_plural = dict(enumerate(msgstr))

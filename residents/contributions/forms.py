@@ -1,47 +1,14 @@
 """The forms of the contributions page: a household's payment and its amount due, typed in yuan (a
 household's share is a few thousand yuan) with 元 beside the box."""
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.money import CENT, WanField, plain
+from core.money import YuanField
 
 DATE = {"type": "date"}
-MAX_YUAN = Decimal("999999999999.99")  # 14 digits, 2 places
-
-
-class YuanField(WanField):
-    """An amount typed and shown in yuan, with 元 beside the box: what WanField does for 万元."""
-
-    def __init__(self, **kwargs):
-        super().__init__(unit=_("yuan"), **kwargs)
-
-    def to_python(self, value):
-        if value in self.empty_values:
-            return None
-        if isinstance(value, Decimal):
-            return value
-        text = str(value).strip().replace(",", "").replace("，", "").replace(" ", "")
-        try:
-            amount = Decimal(text)
-        except InvalidOperation:
-            raise ValidationError(
-                _("“%(value)s” is not a number.") % {"value": value}, code="invalid"
-            ) from None
-        if not amount.is_finite() or abs(amount) > MAX_YUAN:
-            raise ValidationError(_("“%(value)s” is not a number.") % {"value": value}, code="invalid")
-        if amount.as_tuple().exponent < -2:
-            raise ValidationError(_("At most 2 decimal places (fen)."), code="invalid")
-        return amount.quantize(CENT, rounding=ROUND_HALF_UP) + 0
-
-    def prepare_value(self, value):
-        if isinstance(value, (Decimal, int)) and not isinstance(value, bool):
-            return plain(Decimal(value))
-        return value
 
 
 class PaymentForm(forms.Form):

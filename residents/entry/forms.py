@@ -4,13 +4,13 @@ date, an item number the catalogue lacks) gets its message here, under the same 
 use, so the grid shows every message at its cell."""
 
 import re
-from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.money import YuanField
 from projects.models import ItemCategory
 from residents.models import SurveyResponse
 from residents.surveys.rules import category_score_key
@@ -44,8 +44,8 @@ class EntryRowForm(forms.Form):
     willing_to_contribute = forms.CharField(
         label=gettext_lazy("willing to contribute"), max_length=10, required=False
     )
-    contribution_amount = forms.CharField(
-        label=gettext_lazy("amount it would contribute"), max_length=20, required=False
+    contribution_amount = YuanField(
+        label=gettext_lazy("amount it would contribute"), min_value=0, required=False
     )
     overall_score = forms.CharField(label=gettext_lazy("overall satisfaction"), max_length=5, required=False)
     comment = forms.CharField(label=gettext_lazy("comment"), max_length=500, required=False)
@@ -96,19 +96,6 @@ class EntryRowForm(forms.Form):
         if text in NO:
             return False
         raise forms.ValidationError(_("Write 是 or 否."))
-
-    def clean_contribution_amount(self):
-        text = self.cleaned_data["contribution_amount"].strip().replace(",", "").replace("，", "")
-        text = text.removesuffix("元")
-        if not text:
-            return None
-        try:
-            amount = Decimal(text)
-        except InvalidOperation:
-            raise forms.ValidationError(_("Write the amount in yuan, e.g. 1500.")) from None
-        if not amount.is_finite():
-            raise forms.ValidationError(_("Write the amount in yuan, e.g. 1500."))
-        return amount
 
     def clean_overall_score(self):
         return self._score(self.cleaned_data["overall_score"])

@@ -36,8 +36,8 @@ class SurveyCampaign(BaseModel):
     """A survey of the households of one compound or a batch of compounds, open between two dates."""
 
     class Kind(models.TextChoices):
-        NEEDS = "needs", _("needs survey")
-        SATISFACTION = "satisfaction", _("satisfaction survey")
+        NEEDS = "needs", pgettext_lazy("survey kind", "needs survey")
+        SATISFACTION = "satisfaction", pgettext_lazy("survey kind", "satisfaction survey")
 
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     title = models.CharField(_("title"), max_length=100)

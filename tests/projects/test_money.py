@@ -23,7 +23,8 @@ from projects.quotas.forms import QuotaRowForm
 from projects.works.forms import ProgressReportForm, ProjectItemForm
 from projects.works.importers import ProjectItemImporter
 from residents.contributions.forms import DueForm, PaymentForm
-from residents.models import Contribution
+from residents.entry.forms import EntryRowForm
+from residents.models import Contribution, SurveyResponse
 from tests.factories import compound_in, project_in
 from tests.projects.test_project_items import GRID_FIELDS, add_items, grid_post, row
 
@@ -43,6 +44,7 @@ MONEY_INPUTS = {
     (AnnualQuota, "investment"): QuotaRowForm,
     (Contribution, "due"): DueForm,  # typed in 元 (residents.contributions.forms.YuanField)
     (Contribution, "paid"): PaymentForm,
+    (SurveyResponse, "contribution_amount"): EntryRowForm,  # typed in 元 in the survey entry grid
 }
 
 
