@@ -5,9 +5,10 @@ from .complaints import Complaint, ComplaintCounter
 from .contributions import Contribution
 from .households import Household
 from .policy import ResidentPolicy
+from .support import CompoundSupport
 from .surveys import CategoryScore, SurveyCampaign, SurveyResponse
 
 __all__ = [
-    "CategoryScore", "Complaint", "ComplaintCounter", "Contribution", "Household", "ResidentPolicy", "SurveyCampaign",
+    "CategoryScore", "Complaint", "ComplaintCounter", "CompoundSupport", "Contribution", "Household", "ResidentPolicy", "SurveyCampaign",
     "SurveyResponse",
 ]  # fmt: skip
