@@ -14,13 +14,16 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.audit import audit_record, changes_between, model_snapshot
+from core.audit import audit_record, bulk_audit, changes_between, model_snapshot
+from core.bulk import chunked
 from core.models import AuditEntry
 from org.models import Organisation
+from org.selectors import cities_of
 from projects.models import Compound, Project
 from residents.models import Complaint, ComplaintCounter, ResidentPolicy
 from residents.models.households import mask_name, mask_phone
 from residents.models.policy import DEFAULT_COMPLAINT_DAYS
+from residents.retention import retention_years, years_before
 
 RECORDED_FIELDS = (
     "channel", "category", "compound", "project", "complainant_name", "complainant_phone", "content",
@@ -243,3 +246,44 @@ def complaint_close(*, actor, complaint, satisfaction, closed_on=None):
         closed_on=closed_on,
         status=Complaint.Status.CLOSED,
     )
+
+
+@transaction.atomic
+def complaints_remove_personal_data(*, on=None):
+    """Blank the complainant's name and phone of every complaint closed longer ago than its city
+    keeps personal data (the residents' rules' retention years, as for households); what was
+    complained of, the reply and the verdict stay. Run again it changes nothing."""
+    on = on or timezone.localdate()
+    closed = list(
+        Complaint.objects.select_for_update(of=("self",))
+        .filter(status=Complaint.Status.CLOSED, closed_on__isnull=False)
+        .exclude(complainant_name="", complainant_phone="")
+        .select_related("region")
+    )
+    cities = cities_of([complaint.region.path for complaint in closed])
+    policies = {}
+    expired = [
+        complaint
+        for complaint in closed
+        if cities[complaint.region.path] is not None
+        and complaint.closed_on < years_before(on, retention_years(cities[complaint.region.path], policies))
+    ]
+    for ids in chunked([complaint.pk for complaint in expired]):
+        Complaint.objects.filter(pk__in=ids).update(complainant_name="", complainant_phone="")
+    bulk_audit(
+        actor=None,
+        entries=[
+            (
+                complaint,
+                AuditEntry.Action.UPDATE,
+                {
+                    "complainant_name": [mask_name(complaint.complainant_name), ""],
+                    "complainant_phone": [mask_phone(complaint.complainant_phone), ""],
+                },
+            )
+            for complaint in expired
+        ],
+        summary=_("personal data removed after the retention period"),
+        region_paths=[complaint.region.path for complaint in expired],
+    )
+    return {"complaints": len(expired)}

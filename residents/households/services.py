@@ -14,10 +14,10 @@ from core.audit import audit_record, bulk_audit, changes_between, model_snapshot
 from core.bulk import chunked
 from core.models import AuditEntry
 from projects.models import Compound, Project
-from residents.models import Household, ResidentPolicy
+from residents.models import Household
 from residents.models.households import mask_name, mask_phone
-from residents.models.policy import DEFAULT_RETENTION_YEARS
 from residents.privacy import may_unmask
+from residents.retention import retention_years, years_before
 
 EDITABLE = (
     "building",
@@ -152,20 +152,6 @@ def household_reveal(*, actor, household, reason):
 # --- retention -----------------------------------------------------------------------------------
 
 
-def retention_years(city, policies):
-    if city.pk not in policies:
-        policy = ResidentPolicy.in_force(city)
-        policies[city.pk] = policy.retention_years if policy else DEFAULT_RETENTION_YEARS
-    return policies[city.pk]
-
-
-def _years_before(day, years):
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
-
-
 def expired_compounds(on=None):
     """{compound id: the day its last project closed} of compounds with projects, every one of them
     closed longer ago than its city's policy keeps personal data (default five years)."""
@@ -182,7 +168,7 @@ def expired_compounds(on=None):
     )
     policies, expired = {}, {}
     for compound in rows:
-        if compound.last_closed < _years_before(on, retention_years(compound.city, policies)):
+        if compound.last_closed < years_before(on, retention_years(compound.city, policies)):
             expired[compound.pk] = compound.last_closed
     return expired
 
