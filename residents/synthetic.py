@@ -21,10 +21,11 @@ from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
-from projects.models import Building, ItemCategory, Project, ProjectCompound, RenovationItem
+from projects.models import Building, Compound, ItemCategory, Project, ProjectCompound, RenovationItem
 
 from .demo import people
 from .models import CategoryScore, Complaint, Contribution, Household, SurveyCampaign, SurveyResponse
+from .results.support import support_refresh
 
 STAGES = list(Project.Stage)
 SURVEY = STAGES.index(Project.Stage.SURVEY)
@@ -70,7 +71,9 @@ def build(*, cities, rng, today):
     writer = _Writer(rng, today, items, categories)
     for project in projects:
         writer.project(project, compounds.get(project["pk"], []), buildings)
-    return writer.finish()
+    counts = writer.finish()
+    support_refresh(Compound.objects.filter(city__in=cities).values_list("pk", flat=True))
+    return counts
 
 
 class _Writer:

@@ -24,7 +24,7 @@ from django.utils import timezone
 from org.models import CityPolicy, Organisation, Region, User
 from projects.demo.attribution import recorded_as
 from projects.demo.synthetic_compounds import make_buildings
-from projects.models import Building, ItemCategory, Project, RenovationItem
+from projects.models import Building, Compound, ItemCategory, Project, RenovationItem
 
 from ..complaints.services import complaint_answer, complaint_assign, complaint_close, complaint_record
 from ..models import (
@@ -36,6 +36,7 @@ from ..models import (
     SurveyCampaign,
     SurveyResponse,
 )
+from ..results.support import support_refresh
 from . import people
 
 SEED = 2026
@@ -94,7 +95,9 @@ def seed(context):
     city = context.shared.get("city") or Region.objects.get(code="370300")
     today = timezone.localdate()
     seed_policy(city)
+    compounds = Compound.objects.filter(city=city).values_list("pk", flat=True)
     if Household.objects.filter(compound__city=city).exists():
+        support_refresh(compounds)  # a demo seeded before its compounds' support was stored
         return
     rng = random.Random(SEED)
     projects = list(Project.objects.filter(city=city).prefetch_related("compounds").order_by("pk"))
@@ -102,6 +105,7 @@ def seed(context):
         return
     households = seed_households(rng, projects)
     answers = seed_surveys(rng, projects, households, today)
+    support_refresh(compounds)
     contributions = seed_contributions(rng, projects, households, today)
     complaints = seed_complaints(rng, city, projects, today)
     context.stdout.write(

@@ -22,6 +22,7 @@ from projects.models import Building, Compound
 from residents.models import Household
 from residents.models.households import PHONE_PATTERN, mask_name, mask_phone
 from residents.privacy import sees_personal_data, shown_name, shown_phone
+from residents.results.support import support_refresh
 
 from .services import logged
 
@@ -193,6 +194,7 @@ class HouseholdImporter(Importer):
     def save(self, plan, report):
         creates, updates = plan
         Household.objects.bulk_create(creates, batch_size=1000)
+        support_refresh({household.compound_id for household in creates})
         applied = bulk_apply_changes(Household, updates)
         masks = {"head_name": mask_name, "phone": mask_phone}
 

@@ -17,6 +17,7 @@ from projects.models import Compound, Project
 from residents.models import Household
 from residents.models.households import mask_name, mask_phone
 from residents.privacy import may_unmask
+from residents.results.support import support_refresh
 from residents.retention import retention_years, years_before
 
 EDITABLE = (
@@ -102,6 +103,7 @@ def household_save(*, actor, instance=None, compound=None, **fields):
         raise room_taken_error() from error
     if before is None:
         audit_record(actor=actor, action=AuditEntry.Action.CREATE, obj=household, changes=logged(household))
+        support_refresh([household.compound_id])
     else:
         changes = changes_between(before, logged(household))
         if changes:
@@ -123,6 +125,7 @@ def household_delete(*, actor, instance):
         )
     audit_record(actor=actor, action=AuditEntry.Action.DELETE, obj=household, changes=logged(household))
     household.delete()
+    support_refresh([household.compound_id])
 
 
 def household_reveal(*, actor, household, reason):

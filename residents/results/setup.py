@@ -9,7 +9,7 @@ def register():
     from projects.pages.links import register_project_link
     from residents import policy
 
-    from . import guards, ranking
+    from . import guards, ranking, support  # noqa: F401 (support: its policy listener)
 
     policy.register()
     guards.register()

@@ -15,7 +15,8 @@ from core.models import AuditEntry
 from org.models import Region
 from projects.lifecycle.rules import common_path, project_area
 from projects.models import Compound
-from residents.models import CategoryScore, SurveyCampaign, SurveyResponse
+from residents.models import CategoryScore, Household, SurveyCampaign, SurveyResponse
+from residents.results.support import support_refresh
 
 from .rules import ANSWER_FIELDS, check_answer, unbuilt_compounds
 
@@ -110,7 +111,7 @@ def campaign_save(*, actor, compounds, instance=None, **fields):
         if not actor.has_perm("residents.add_surveycampaign"):
             raise PermissionDenied
         campaign = SurveyCampaign(created_by=actor)
-        before, answered = None, []
+        before, answered, covered = None, [], []
     else:
         if not actor.has_perm("residents.change_surveycampaign"):
             raise PermissionDenied
@@ -120,7 +121,8 @@ def campaign_save(*, actor, compounds, instance=None, **fields):
             )
         except SurveyCampaign.DoesNotExist:
             raise PermissionDenied from None
-        before = _snapshot(campaign, campaign.compounds.all())
+        covered = list(campaign.compounds.all())
+        before = _snapshot(campaign, covered)
         answered = list(Compound.objects.filter(households__survey_responses__campaign=campaign).distinct())
     for name, value in fields.items():
         if name in CAMPAIGN_EDITABLE:
@@ -132,6 +134,7 @@ def campaign_save(*, actor, compounds, instance=None, **fields):
         _check_answers_fit(campaign)
     campaign.save()
     campaign.compounds.set(compounds)
+    support_refresh([*covered, *compounds])  # the compounds it left, and those whose newest it may be
     after = _snapshot(campaign, compounds)
     if before is None:
         audit_record(actor=actor, action=AuditEntry.Action.CREATE, obj=campaign, changes=after)
@@ -153,9 +156,11 @@ def campaign_delete(*, actor, instance):
         raise PermissionDenied from None
     if SurveyResponse.objects.filter(campaign=campaign).exists():
         raise ValidationError(_("Households have answered this survey: it is kept as a record."))
-    changes = _snapshot(campaign, campaign.compounds.all())
+    compounds = list(campaign.compounds.all())
+    changes = _snapshot(campaign, compounds)
     audit_record(actor=actor, action=AuditEntry.Action.DELETE, obj=campaign, changes=changes)
     campaign.delete()
+    support_refresh(compounds)
 
 
 # --- answers -----------------------------------------------------------------------------------
@@ -253,10 +258,16 @@ def _response_save(actor, campaign, household, values, entry_key):
         before = None
     else:
         before = _answer_snapshot(response)
+    touched = {household.compound_id}
+    if response.pk and response.household_id != household.pk:
+        touched.update(
+            Household.objects.filter(pk=response.household_id).values_list("compound_id", flat=True)
+        )
     response.campaign = campaign
     response.household = household
     with transaction.atomic():
         _write_answer(response, values)
+        support_refresh(touched)
     after = _answer_snapshot(response)
     if before is None:
         audit_record(actor=actor, action=AuditEntry.Action.CREATE, obj=response, changes=after)
@@ -280,3 +291,4 @@ def response_delete(*, actor, response):
         actor=actor, action=AuditEntry.Action.DELETE, obj=response, changes=_answer_snapshot(response)
     )
     response.delete()
+    support_refresh([response.household.compound_id])
