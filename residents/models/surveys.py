@@ -89,7 +89,7 @@ class SurveyCampaign(BaseModel):
         on = on or timezone.localdate()
         if on < self.opens_on:
             return _("not yet open")
-        return _("open") if on <= self.closes_on else _("closed")
+        return _("open") if on <= self.closes_on else pgettext_lazy("campaign status", "closed")
 
     def accepts_answers_dated(self, day):
         """An answer is dated within the campaign's dates."""

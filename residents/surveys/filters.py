@@ -3,6 +3,7 @@
 import django_filters
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.widgets import SearchSelectMultiple
 from projects.registry.selectors import compounds_for_choice
@@ -21,7 +22,11 @@ class CampaignFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(label=_("kind"), choices=SurveyCampaign.Kind.choices)
     status = django_filters.ChoiceFilter(
         label=_("status"),
-        choices=((OPEN, _("open")), (CLOSED, _("closed")), (UPCOMING, _("not yet open"))),
+        choices=(
+            (OPEN, _("open")),
+            (CLOSED, pgettext_lazy("campaign status", "closed")),
+            (UPCOMING, _("not yet open")),
+        ),
         method="filter_status",
     )
     compounds = CompoundFilter(
