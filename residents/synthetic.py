@@ -24,7 +24,15 @@ from django.utils import timezone
 from projects.models import Building, Compound, ItemCategory, Project, ProjectCompound, RenovationItem
 
 from .demo import people
-from .models import CategoryScore, Complaint, Contribution, Household, SurveyCampaign, SurveyResponse
+from .models import (
+    CategoryScore,
+    Complaint,
+    CompoundSupport,
+    Contribution,
+    Household,
+    SurveyCampaign,
+    SurveyResponse,
+)
 from .results.support import support_refresh
 
 STAGES = list(Project.Stage)
@@ -39,7 +47,7 @@ FLUSH_ROWS = 200_000
 
 Campaigns = SurveyCampaign.compounds.through
 Wanted = SurveyResponse.wanted_items.through
-MODELS = (Household, SurveyCampaign, Campaigns, SurveyResponse, Wanted, CategoryScore)
+MODELS = (Household, SurveyCampaign, Campaigns, SurveyResponse, Wanted, CategoryScore, CompoundSupport)
 
 
 def build(*, cities, rng, today):
@@ -332,6 +340,7 @@ def delete(cities):
         pk__in=Campaigns.objects.filter(compound__city__in=cities).values("surveycampaign_id")
     )
     counts = {}
+    counts["compounds' support"] = _raw(CompoundSupport.objects.filter(compound__city__in=cities))
     counts["satisfaction scores"] = _raw(CategoryScore.objects.filter(response__in=responses.values("pk")))
     counts["items wanted"] = _raw(Wanted.objects.filter(surveyresponse__in=responses.values("pk")))
     counts["survey answers"] = _raw(responses)

@@ -9,6 +9,8 @@ the rows of the compounds a service touched, in the same transaction; a changed 
 re-judges its city's rows."""
 
 from django.db import models
+from django.db.models import Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from projects.models import Compound
@@ -16,6 +18,8 @@ from projects.models import Compound
 from .surveys import SurveyCampaign
 
 RATE = {"max_digits": 5, "decimal_places": 2, "null": True, "blank": True}
+
+RANK = Coalesce("support", Value(0, output_field=models.DecimalField(max_digits=5, decimal_places=2)))
 
 
 class CompoundSupport(models.Model):
@@ -51,7 +55,12 @@ class CompoundSupport(models.Model):
         verbose_name = _("compound's residents' support")
         verbose_name_plural = _("compounds' residents' support")
         ordering = ["compound"]
-        indexes = [models.Index(fields=["support"]), models.Index(fields=["passes", "support"])]
+        # The compound list ranks by COALESCE(support, 0) DESC, compound; filtered to the compounds
+        # that pass or reach a rate, PostgreSQL walks these in order and stops at the page's end.
+        indexes = [
+            models.Index(RANK.desc(), "compound", name="compoundsupport_rank"),
+            models.Index("passes", RANK.desc(), "compound", name="compoundsupport_passes_rank"),
+        ]
 
     def __str__(self):
         return f"{self.compound_id}: {self.support}"

@@ -3,19 +3,20 @@ support-rate column, sortable, with two filters (支持率 ≥ X%, 达到门槛)
 projects.registry.columns. Each figure is read from the compound's stored support
 (residents.models.CompoundSupport, kept exact by residents.results.support.support_refresh): one
 LEFT JOIN on its primary key, so the province ranks as fast as it lists. A compound with no stored
-row (never surveyed, no household recorded) reads 0 and below the threshold."""
+row (never surveyed, no household recorded) reads 0 and below the threshold. The filters that
+only stored rows can meet join it INNER, so PostgreSQL walks the rank index (COALESCE(support, 0)
+DESC, compound) and stops at the page's end; the sort alone reads every compound of the scope."""
 
 from decimal import Decimal
 
 import django_filters
-from django.db.models import BooleanField, DecimalField, F, Value
+from django.db.models import DecimalField, F, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from projects.registry.columns import CompoundColumn, register_compound_column
 
 KEY = "support_rate"
-PASSES = "support_meets"
 STORED = "residents_support"
 RATE = DecimalField(max_digits=5, decimal_places=2)
 
@@ -27,17 +28,21 @@ def annotate_support(queryset):
 
 
 def support_at_least(queryset, name, value):
-    return queryset.filter(**{f"{KEY}__gte": value}) if value is not None else queryset
+    """支持率 ≥ X%: above 0 it keeps only compounds with a stored row (an INNER JOIN, which lets
+    PostgreSQL walk the rank index); a compound without one reads 0."""
+    if value is None or value <= 0:
+        return queryset
+    return queryset.filter(**{f"{STORED}__support__gte": value})
 
 
 def meeting_threshold(queryset, name, value):
-    """达到门槛: support and participation both reach the city's rules in force (defaults without)."""
-    if value not in ("yes", "no"):
-        return queryset
-    queryset = queryset.annotate(
-        **{PASSES: Coalesce(F(f"{STORED}__passes"), Value(False), output_field=BooleanField())}
-    )
-    return queryset.filter(**{PASSES: value == "yes"})
+    """达到门槛: support and participation both reach the city's rules in force (defaults without),
+    as stored; a compound without a stored row is below them."""
+    if value == "yes":
+        return queryset.filter(**{f"{STORED}__passes": True})
+    if value == "no":
+        return queryset.exclude(**{f"{STORED}__passes": True})
+    return queryset
 
 
 def _shown(value):
