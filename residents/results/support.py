@@ -3,8 +3,9 @@ what residents.results.selectors.compound_support counts live.
 
 Every service that changes what it counts calls ``support_refresh`` with the compounds it touched,
 inside its transaction: saving or deleting a household or an answer, saving or deleting a campaign,
-importing households, building the demo or the synthetic residents. It counts set-based (five
-queries per 5,000 compounds, whatever their households) and judges with the selectors' own
+importing households, building the demo or the synthetic residents. It counts set-based (four
+reads per 5,000 compounds whatever their households, and one upsert per 1,000 rows) and judges
+with the selectors' own
 ``judge``, so the stored rates are rounded exactly as the results pages round them. A changed city
 policy re-judges the city's stored rates in one UPDATE."""
 
