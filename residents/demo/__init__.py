@@ -12,7 +12,8 @@ the contract price), so the households' dues are written directly at 芒市's ra
 household of a unit building, 2,000 元 otherwise), and the payments are not linked to the funding
 ledger: funding's demo already records the residents' money of each project as lump receipts.
 
-Rows are written with ``bulk_create`` (≈ 3,500 households, ≈ 3,000 answers). Safe to run again."""
+Campaigns and complaints go through their services; households, answers and contributions are
+written with ``bulk_create`` (≈ 3,500 households, ≈ 3,700 answers). Safe to run again."""
 
 import datetime
 import math
@@ -37,6 +38,7 @@ from ..models import (
     SurveyResponse,
 )
 from ..results.support import support_refresh
+from ..surveys.services import campaign_save
 from . import people
 
 SEED = 2026
@@ -101,13 +103,14 @@ def seed(context):
         return
     rng = random.Random(SEED)
     projects = list(Project.objects.filter(city=city).prefetch_related("compounds").order_by("pk"))
-    if not projects:
+    admin = User.objects.filter(username="city_admin").first()
+    if not projects or admin is None:
         return
     households = seed_households(rng, projects)
-    answers = seed_surveys(rng, projects, households, today)
+    answers = seed_surveys(rng, admin, projects, households, today)
     support_refresh(compounds)
     contributions = seed_contributions(rng, projects, households, today)
-    complaints = seed_complaints(rng, city, projects, today)
+    complaints = seed_complaints(rng, admin, projects, today)
     context.stdout.write(
         f"{city.name}: {sum(len(h) for h in households.values())} households, {answers} survey answers, "
         f"{contributions} contributions, {complaints} complaints"
@@ -146,7 +149,7 @@ def seed_households(rng, projects):
     return households
 
 
-def seed_surveys(rng, projects, households, today):
+def seed_surveys(rng, admin, projects, households, today):
     """A needs survey per project (open now at its survey stage, else closed before the survey was
     finished), a satisfaction survey per completed project. Returns how many answers."""
     items = people.wanted_items(dict(RenovationItem.objects.values_list("code", "pk")))
@@ -163,7 +166,7 @@ def seed_surveys(rng, projects, households, today):
             done = project.survey_completed_on or today
             closes = done - datetime.timedelta(days=5)
             opens = closes - datetime.timedelta(days=30)
-        campaign = _campaign(project, SurveyCampaign.Kind.NEEDS, "需求调查", compounds, opens, closes)
+        campaign = _campaign(admin, project, SurveyCampaign.Kind.NEEDS, "需求调查", compounds, opens, closes)
         for number, compound in enumerate(compounds):
             rows = households[compound.pk]
             if stage == STAGES.index(S.SURVEY):  # under way: about half answered so far
@@ -190,7 +193,7 @@ def seed_surveys(rng, projects, households, today):
             opens = min(today, project.completed_on + datetime.timedelta(days=30))
             closes = opens + datetime.timedelta(days=30)
             campaign = _campaign(
-                project, SurveyCampaign.Kind.SATISFACTION, "满意度调查", compounds, opens, closes
+                admin, project, SurveyCampaign.Kind.SATISFACTION, "满意度调查", compounds, opens, closes
             )
             for compound in compounds:
                 rows = households[compound.pk]
@@ -217,13 +220,13 @@ def seed_surveys(rng, projects, households, today):
     return len(responses)
 
 
-def _campaign(project, kind, suffix, compounds, opens, closes):
-    campaign = SurveyCampaign.objects.create(
-        kind=kind, title=f"{project.name}{suffix}"[:100], region_id=project.region_id, opens_on=opens,
-        closes_on=closes,
-    )  # fmt: skip
-    campaign.compounds.set(compounds)
-    return campaign
+def _campaign(admin, project, kind, suffix, compounds, opens, closes):
+    """A campaign over the project's compounds, through the survey services (dated its opening day)."""
+    with recorded_as(admin, opens, hour=9):
+        return campaign_save(
+            actor=admin, compounds=compounds, kind=kind, title=f"{project.name}{suffix}"[:100], opens_on=opens,
+            closes_on=closes,
+        )  # fmt: skip
 
 
 def _day(rng, opens, closes, today):
@@ -262,13 +265,10 @@ def seed_contributions(rng, projects, households, today):
     return len(rows)
 
 
-def seed_complaints(rng, city, projects, today):
+def seed_complaints(rng, admin, projects, today):
     """Complaints about the projects under way in every state and through every channel, recorded,
     handed on, answered and closed through the complaint services by the city administrator; one
     handed on and past its deadline."""
-    admin = User.objects.filter(username="city_admin").first()
-    if admin is None:
-        return 0
     live = [p for p in projects if p.stage in (S.PROCUREMENT, S.CONSTRUCTION, S.ACCEPTANCE, S.HANDOVER)]
     live = live or projects
     offices = {o.region_id: o for o in Organisation.objects.filter(kind=Organisation.Kind.STREET_OFFICE)}
