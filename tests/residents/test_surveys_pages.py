@@ -186,6 +186,15 @@ def test_an_answer_taken_by_phone_reads_as_such(world, client_for):
     assert "<td>电话</td>" in page
 
 
+def test_an_answer_whose_clerk_is_gone_reads_with_a_dash(world, client_for):
+    household = household_in(community=world.community_a)
+    campaign = campaign_for(household.compound)
+    answer(campaign, household, world["clerk_a"])
+    SurveyResponse.objects.filter(campaign=campaign).update(entered_by=None)
+    page = client_for("clerk_a").get(campaign.get_absolute_url())
+    assert page.status_code == 200
+
+
 def test_the_template_of_a_survey_without_households_yet_carries_its_number(world, client_for):
     campaign = campaign_for(compound_in(world.community_a))
     response = client_for("clerk_a").get(f"{LIST}{campaign.pk}/template.xlsx")
