@@ -22,6 +22,7 @@ from core.views import RestrictedViewMixin, add_service_errors
 from projects.models import Project
 from residents.models import Contribution
 from residents.privacy import sees_personal_data, shown_name
+from residents.templatetags.contributions import yuan
 
 from . import selectors, services
 from .forms import CalculateForm, DueForm, PaymentForm
@@ -187,7 +188,7 @@ class ContributionPayView(ContributionActionView):
         )  # fmt: skip
         return _("Payment of %(household)s recorded: %(amount)s yuan.") % {
             "household": row.household.address,
-            "amount": row.paid,
+            "amount": yuan(row.paid),
         }
 
 
@@ -201,7 +202,7 @@ class ContributionDueView(ContributionActionView):
         )
         return _("Amount due of %(household)s set: %(amount)s yuan.") % {
             "household": row.household.address,
-            "amount": row.due,
+            "amount": yuan(row.due),
         }
 
 

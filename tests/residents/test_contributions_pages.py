@@ -73,6 +73,14 @@ def test_a_payment_typed_in_yuan_is_recorded_once_and_in_the_ledger(world, clien
     assert FundReceipt.objects.filter(project=project).count() == 1
 
 
+def test_the_message_after_a_payment_reads_the_amount_as_the_table_does(world, client_for, calculated):
+    _project, households = calculated
+    row = Contribution.objects.get(household=households[0])
+    data = {"paid": "1500", "paid_on": TODAY.isoformat(), "receipt_number": "R-001"}
+    page = client_for("clerk_a").post(reverse("residents:contribution_pay", args=[row.pk]), data, follow=True)
+    assert "1,500.00元" in page.content.decode()
+
+
 def test_a_payment_without_its_receipt_number_is_shown_again_with_the_message(world, client_for, calculated):
     _project, households = calculated
     row = Contribution.objects.get(household=households[0])
