@@ -2,10 +2,11 @@
 support-rate column, sortable, with two filters (支持率 ≥ X%, 达到门槛), through the generic
 projects.registry.columns. Each figure is read from the compound's stored support
 (residents.models.CompoundSupport, kept exact by residents.results.support.support_refresh): one
-LEFT JOIN on its primary key, so the province ranks as fast as it lists. A compound with no stored
-row (never surveyed, no household recorded) reads 0 and below the threshold. The filters that
-only stored rows can meet join it INNER, so PostgreSQL walks the rank index (COALESCE(support, 0)
-DESC, compound) and stops at the page's end; the sort alone reads every compound of the scope."""
+LEFT JOIN on its primary key, so the list keeps its constant number of queries. A compound with
+no stored row (created since, never surveyed, no household recorded) reads 0 and below the
+threshold. The filters that only stored rows can meet join it INNER, so PostgreSQL walks the rank
+index (COALESCE(support, 0) DESC, compound) and stops at the page's end; the sort alone reads
+every compound of the scope (docs/benchmarks.md)."""
 
 from decimal import Decimal
 
