@@ -162,4 +162,4 @@ def test_the_checklists_contribution_row_shows_how_many_households_paid(world, c
     )
     page = client.get(project.get_absolute_url()).content.decode()
     note = page.split('data-prerequisite-note="contribution"')[1].split("</div>")[0]
-    assert "居民出资：应出资的3户中已有1户缴清（33.33 %；要求66.67 %）" in note and page_of(project) in note
+    assert "居民出资：应出资的3户中已有1户缴清（33.33%；要求66.67%）" in note and page_of(project) in note
