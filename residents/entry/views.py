@@ -75,7 +75,8 @@ class EntryGridView(EntryView):
                 "origins": SurveyResponse.Origin.choices,
                 "agreements": SurveyResponse.Agreement.choices,
                 "entered": selectors.answers_entered(request.user, campaign),
-                "today": timezone.localdate(),
+                # new rows are dated today, or the nearest day the campaign takes answers
+                "first_day": min(max(timezone.localdate(), campaign.opens_on), campaign.closes_on),
                 "closed": campaign.closes_on < timezone.localdate(),
                 "row_url": reverse("residents:campaign_entry_row", args=[campaign.pk]),
                 "campaign_url": campaign_page(campaign),

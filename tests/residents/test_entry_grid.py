@@ -121,6 +121,14 @@ def test_each_refused_cell_gets_its_own_chinese_message(client_for, campaign, co
     assert not SurveyResponse.objects.exists()
 
 
+def test_the_grid_of_a_closed_campaign_dates_new_rows_on_its_last_day(client_for, compound, room_301):
+    closed = campaign_for(
+        compound, opens_on=TODAY - datetime.timedelta(days=30), closes_on=TODAY - datetime.timedelta(days=2)
+    )
+    html = client_for("clerk_a").get(reverse("residents:campaign_entry", args=[closed.pk])).content.decode()
+    assert f'data-field="answered_on" value="{closed.closes_on.isoformat()}"' in html
+
+
 def test_an_answer_dated_after_the_campaign_closed_is_refused_at_its_date(client_for, compound, room_301):
     closed = campaign_for(
         compound, opens_on=TODAY - datetime.timedelta(days=30), closes_on=TODAY - datetime.timedelta(days=2)
