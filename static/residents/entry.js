@@ -364,6 +364,19 @@
     }
   });
 
+  // A cell reached with Tab or Enter shows beside the fixed household column, not half under it.
+  body.addEventListener("focusin", function (event) {
+    var cell = event.target.closest("td");
+    var scroller = grid.closest(".entry-scroller");
+    if (!cell || !scroller) {
+      return;
+    }
+    var hidden = cell.parentElement.firstElementChild.getBoundingClientRect().right - cell.getBoundingClientRect().left;
+    if (hidden > 0) {
+      scroller.scrollLeft -= hidden;
+    }
+  });
+
   body.addEventListener("input", function (event) {
     var tr = event.target.closest("tr");
     if (tr) {
