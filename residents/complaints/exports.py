@@ -4,8 +4,7 @@ export with the filters it was made with."""
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from core.audit import audit_record
 from core.exports import filters_text
@@ -50,23 +49,23 @@ def complaint_rows(user, queryset, today=None):
 
 
 HEADERS = (
-    _lazy("complaint number"),
+    gettext_lazy("complaint number"),
     pgettext_lazy("complaint", "received on"),
-    _lazy("channel"),
+    gettext_lazy("channel"),
     pgettext_lazy("complaint", "category"),
-    _lazy("compound"),
-    _lazy("renovation project"),
-    _lazy("area"),
-    _lazy("complainant"),
-    _lazy("complainant's phone"),
-    _lazy("content"),
+    gettext_lazy("compound"),
+    gettext_lazy("renovation project"),
+    gettext_lazy("area"),
+    gettext_lazy("complainant"),
+    gettext_lazy("complainant's phone"),
+    gettext_lazy("content"),
     pgettext_lazy("complaint", "handled by"),
-    _lazy("answer due by"),
-    _lazy("status"),
-    _lazy("days overdue"),
-    _lazy("reply"),
+    gettext_lazy("answer due by"),
+    gettext_lazy("status"),
+    gettext_lazy("days overdue"),
+    gettext_lazy("reply"),
     pgettext_lazy("complaint", "answered on"),
-    _lazy("resident's satisfaction with the reply"),
+    gettext_lazy("resident's satisfaction with the reply"),
     pgettext_lazy("complaint", "closed on"),
 )
 WIDTHS = (20, 12, 12, 16, 24, 30, 14, 10, 16, 50, 24, 12, 10, 10, 50, 12, 14, 12)

@@ -175,6 +175,13 @@ def test_the_export_is_masked_as_the_page_and_audited(world, client_for):
     assert AuditEntry.objects.filter(action="export", content_type__model="complaint").exists()
 
 
+def test_every_column_of_the_export_is_headed_in_chinese(world, client_for):
+    complaint_in(community=world.community_a)
+    header = sheet_rows(client_for("clerk_a").get(LIST, {"export": "xlsx"}))[0]
+    assert "逾期天数" in header
+    assert not [title for title in header if title and title.isascii()]
+
+
 def test_the_clerks_export_holds_the_full_phone_number(world, client_for):
     complaint_in(community=world.community_a)
     rows = sheet_rows(client_for("clerk_a").get(LIST, {"export": "xlsx"}))
