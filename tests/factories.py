@@ -103,6 +103,7 @@ _serial = count(1)
 def compound_in(community, **fields):
     """A compound saved directly (services are tested on their own)."""
     from projects.models import Compound
+    from projects.registry.hooks import compounds_changed
 
     n = next(_serial)
     city = Region.objects.get(code=community.path.split("/")[1])
@@ -111,7 +112,9 @@ def compound_in(community, **fields):
         "building_count": 4, "household_count": 120, "city": city, "community": community,
     }  # fmt: skip
     values.update(fields)
-    return Compound.objects.create(**values)
+    compound = Compound.objects.create(**values)
+    compounds_changed([compound.pk])  # what the apps above keep per compound follows, as services do
+    return compound
 
 
 def import_batch(user, kind="compounds", content=None, name="upload.xlsx", **fields):

@@ -12,6 +12,7 @@ from decimal import Decimal
 from org.models import CityPolicy, Region
 from projects.models import Compound, DeadlineKind, Milestone, Prerequisite, ProjectPolicy
 from projects.registry.eligibility import verdict
+from projects.registry.hooks import compounds_changed
 
 from .approvals import seed_approvals
 from .attribution import start_dating
@@ -161,6 +162,7 @@ def seed_compounds(city, policy, stdout):
         numbers={district_code: len(named)},
     )
     compounds = Compound.objects.bulk_create([*named, *generated], batch_size=2000)
+    compounds_changed(compounds)
     # Buildings for the named compounds, all of 张店区 and about a quarter of the rest.
     with_buildings = [
         c for c in compounds if c.code.startswith(f"ZB-{district_code}-") or rng.random() < 0.25

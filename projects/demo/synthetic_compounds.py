@@ -8,6 +8,7 @@ from decimal import Decimal
 from org.models import Region
 from projects.models import Building, Compound
 from projects.registry.eligibility import policy_in_force, verdict
+from projects.registry.hooks import compounds_changed
 
 from .synthetic_regions import BATCH_SIZE, PLACES, ROADS, Weighted
 
@@ -208,7 +209,9 @@ def make_compounds(
 def build_compounds(*, communities, rng, per_community, **options):
     """Compounds in the database (see ``make_compounds`` for ``options``); returns them with pks."""
     compounds = make_compounds(communities=communities, rng=rng, per_community=per_community, **options)
-    return Compound.objects.bulk_create(compounds, batch_size=BATCH_SIZE)
+    compounds = Compound.objects.bulk_create(compounds, batch_size=BATCH_SIZE)
+    compounds_changed(compounds)
+    return compounds
 
 
 def _split(total, weights):

@@ -36,6 +36,7 @@ from projects.models import EARLIEST_YEAR, Building, Compound
 
 from . import rules
 from .eligibility import policy_in_force, verdict
+from .hooks import compounds_changed
 
 # The words written in spreadsheets are fixed Chinese, whatever language the user reads the site in:
 # files travel between offices.
@@ -323,6 +324,7 @@ class CompoundImporter(Importer):
                 )
             )
             paths.append(updates[pk][1])
+        compounds_changed([*(c.pk for c in new_objects), *applied])
         bulk_audit(actor=self.user, entries=audit, summary=_("spreadsheet import"), region_paths=paths)
 
     def export_rows(self, queryset):

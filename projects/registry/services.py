@@ -13,6 +13,7 @@ from projects.models import Building, Compound, ProjectCompound
 
 from . import rules
 from .eligibility import policy_in_force, verdict
+from .hooks import compounds_changed
 
 COMPOUND_EDITABLE = (
     "community", "code", "name", "address", "year_built", "floor_area", "building_count", "household_count",
@@ -38,20 +39,26 @@ def _compound_rules(actor):
     return prepare
 
 
+@transaction.atomic
 def compound_create(*, actor, **fields):
-    return instance_create(
+    compound = instance_create(
         actor=actor, model=Compound, fields=fields, editable=COMPOUND_EDITABLE, prepare=_compound_rules(actor)
     )
+    compounds_changed([compound.pk])
+    return compound
 
 
+@transaction.atomic
 def compound_update(*, actor, instance, **fields):
-    return instance_update(
+    compound = instance_update(
         actor=actor,
         instance=instance,
         fields=fields,
         editable=COMPOUND_EDITABLE,
         prepare=_compound_rules(actor),
     )
+    compounds_changed([compound.pk])
+    return compound
 
 
 @transaction.atomic

@@ -17,7 +17,7 @@ from core.views import (
 from projects.models import Building, Compound
 
 from . import services
-from .columns import compound_columns, show_compound_columns, with_compound_columns
+from .columns import compound_columns, show_compound_columns, sorted_by_compound_column, with_compound_columns
 from .filters import CompoundFilter
 from .forms import BuildingForm, CompoundForm
 from .selectors import compound_label, compound_search, compound_sections, compound_totals, compounds_for_list
@@ -53,10 +53,15 @@ class CompoundListView(ObjectListView):
     def base_queryset(self):
         return with_compound_columns(compounds_for_list(self.request.user), self.request.user)
 
+    def get_queryset(self):
+        self.filtered = super().get_queryset()
+        return sorted_by_compound_column(self.filtered, self.request.user, self.request.GET.get("sort", ""))
+
     def paginate_queryset(self, queryset, page_size):
         # The totals cards count the filtered set anyway; the paginator reuses that count
-        # instead of scanning the same rows a second time.
-        self.totals = compound_totals(queryset)
+        # instead of scanning the same rows a second time. They count it without what a column's
+        # sort adds (projects.registry.columns), which changes no row and would only cost a join.
+        self.totals = compound_totals(self.filtered)
         paginator, page, rows, is_paginated = super().paginate_queryset(queryset, page_size)
         show_compound_columns(rows, self.request.user)  # reads the page's rows, which the template reuses
         return paginator, page, rows, is_paginated

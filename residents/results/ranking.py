@@ -2,11 +2,12 @@
 support-rate column, sortable, with two filters (支持率 ≥ X%, 达到门槛), through the generic
 projects.registry.columns. Each figure is read from the compound's stored support
 (residents.models.CompoundSupport, kept exact by residents.results.support.support_refresh): one
-LEFT JOIN on its primary key, so the list keeps its constant number of queries. A compound with
-no stored row (created since, never surveyed, no household recorded) reads 0 and below the
-threshold. The filters that only stored rows can meet join it INNER, so PostgreSQL walks the rank
-index (COALESCE(support, 0) DESC, compound) and stops at the page's end; the sort alone reads
-every compound of the scope (docs/benchmarks.md)."""
+LEFT JOIN on its primary key, so the list keeps its constant number of queries. Every compound has
+its stored row: the compound services, the importer, the demo and the synthetic province tell
+projects.registry.hooks.compounds_changed, and support_refresh writes a new compound's row (support
+0, below the threshold) in the same transaction. So the sort and the filters join INNER, and
+PostgreSQL walks the rank index (COALESCE(support, 0) DESC, compound) and stops at the page's end
+(docs/benchmarks.md)."""
 
 from decimal import Decimal
 
@@ -46,6 +47,12 @@ def meeting_threshold(queryset, name, value):
     return queryset
 
 
+def stored_only(queryset):
+    """Sorting by support reads the stored rows (every compound has one): an INNER JOIN, which lets
+    PostgreSQL walk the rank index instead of sorting every compound of the scope."""
+    return queryset.filter(**{f"{STORED}__isnull": False})
+
+
 def _shown(value):
     """58.33: SQLite gives the rounded rate back as a float."""
     return None if value is None else Decimal(str(value)).quantize(Decimal("0.01"))
@@ -59,6 +66,7 @@ def register():
             annotate=annotate_support,
             permission="residents.view_surveycampaign",
             display=_shown,
+            sorted=stored_only,
             filters={
                 "support_min": django_filters.NumberFilter(
                     label=_("support rate at least (%)"), method=support_at_least, min_value=0, max_value=100

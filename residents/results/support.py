@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from org.policy import register_policy_listener
 from projects.models import Compound
+from projects.registry.hooks import register_compounds_listener
 from residents.models import CompoundSupport, Household, SurveyResponse
 
 from .selectors import YES, judge, latest_needs_campaign, rules_by_city
@@ -128,3 +129,10 @@ def support_rejudge(city_id):
 @register_policy_listener
 def support_follows_the_policy(*, actor, city_id):
     support_rejudge(city_id)
+
+
+@register_compounds_listener
+def support_follows_the_compounds(compound_ids):
+    """A compound created or changed (its households, its city) has its row at once: support 0 and
+    no campaign for a new one, so the ranking can read stored rows only (residents.results.ranking)."""
+    support_refresh(compound_ids)
