@@ -172,6 +172,12 @@ class SurveyResponse(BaseModel):
     def get_absolute_url(self):
         return reverse("residents:campaign_detail", args=[self.campaign_id]) + f"#response-{self.pk}"
 
+    def clean_fields(self, exclude=None):
+        # An empty box is no score: '' would pass the field (it may be blank) and trip the 1–5 check.
+        if self.overall_score == "":
+            self.overall_score = None
+        super().clean_fields(exclude=exclude)
+
     def clean(self):
         super().clean()
         if (
