@@ -29,9 +29,7 @@ class DeadlineWidget(forms.MultiWidget):
         super().__init__(
             (
                 forms.Select(choices=choices, attrs={"class": "form-select"}),
-                forms.NumberInput(
-                    attrs={"class": "form-control", "min": 1, "max": 36, "style": "max-width:7em"}
-                ),
+                forms.NumberInput(attrs={"class": "form-control deadline-value", "min": 1, "max": 36}),
             ),
             attrs,
         )
