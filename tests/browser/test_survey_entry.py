@@ -61,7 +61,7 @@ def test_ten_households_typed_with_the_keyboard_then_two_without_a_connection_ar
     refused = page.locator("#entry-grid tbody tr").nth(4)
     expect(refused.locator(".entry-status")).to_have_text("待更正")
     with translation.override("zh-hans"):
-        message = translation.gettext("Write the amount in yuan, e.g. 1500.")
+        message = translation.gettext("“%(value)s” is not a number.") % {"value": "很多"}
     expect(refused.locator("[data-error=contribution_amount]")).to_have_text(message)
     expect(refused.locator("[data-field=contribution_amount]")).to_have_class("form-control is-invalid")
     # The rows around it kept what was typed.

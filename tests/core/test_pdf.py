@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from core.pdf import BASE_URL, PdfTimeout, _make_fetcher, html_to_pdf, render_pdf
+from core.pdf import BASE_URL, PdfTimeout, _make_fetcher, _render_with_alarm, html_to_pdf, render_pdf
 
 TITLE = "城镇老旧小区改造管理平台系统自检报告"
 
@@ -129,23 +129,32 @@ def test_a_deadline_that_lands_where_python_cannot_raise_it_is_dropped_quietly()
     # and goes to sys.unraisablehook. The render still stops at the limit, and nothing reaches the
     # hook that was in place (under pytest, a report cut short by the timer failed the test).
     timeout = 0.3
-    late = {"after": time.monotonic() + timeout, "spun": False}
 
-    def slow_collection(phase, info):
-        # Once, after the limit: spin long enough for two ticks of the timer to land in here.
-        if phase == "start" and not late["spun"] and time.monotonic() > late["after"]:
-            late["spun"] = True
-            until = time.monotonic() + 0.12
-            while time.monotonic() < until:
-                pass
+    def render_with_a_slow_collection_at_the_limit():
+        late = {"from": time.monotonic() + timeout - 0.1, "spun": False}
 
-    gc.callbacks.append(slow_collection)
+        def slow_collection(phase, info):
+            # Once, from just before the limit to well after it: the timer's first ticks land here.
+            if phase == "start" and not late["spun"] and time.monotonic() > late["from"]:
+                late["spun"] = True
+                until = late["from"] + 0.35
+                while time.monotonic() < until:
+                    pass
+
+        gc.callbacks.append(slow_collection)
+        try:
+            with pytest.raises(PdfTimeout):
+                _render_with_alarm("<p>老旧小区改造</p>" * 20000, timeout)
+        finally:
+            gc.callbacks.remove(slow_collection)
+        return late["spun"]
+
     threshold = gc.get_threshold()
     gc.set_threshold(50)
     try:
-        with pytest.raises(PdfTimeout):
-            html_to_pdf("<p>老旧小区改造</p>" * 20000, timeout=timeout)
-        assert late["spun"]
+        # A busy machine may deschedule the process across the limit: the timer then lands in plain
+        # Python code first. Tried a few times until it lands in the collection, as it does at once
+        # on a quiet machine.
+        assert any(render_with_a_slow_collection_at_the_limit() for _attempt in range(5))
     finally:
         gc.set_threshold(*threshold)
-        gc.callbacks.remove(slow_collection)
