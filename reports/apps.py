@@ -14,9 +14,11 @@ class ReportsConfig(AppConfig):
 
         # 任务进度, 月报 and 公文 gather under one dropdown of the menu bar.
         register_menu_group(MenuGroup(REPORTS_GROUP, _("Reports"), icon="bi-bar-chart"))
+        from .dashboard import setup as dashboard_setup
         from .monthly import setup as monthly_setup
         from .notices import setup as notices_setup
 
         notices_setup.register()  # notices: roles, kinds, render job, project link, menu
         monthly_setup.register()  # the monthly report: roles, policy section, job, beat task, menu
         progress_views.register()  # the progress page's menu entry
+        dashboard_setup.register()  # the dashboard's menu entry

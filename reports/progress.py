@@ -201,17 +201,24 @@ class Progress:
 # --- The reads -------------------------------------------------------------------------------------
 
 
-def year_projects(*, city, year, user=None):
-    """The projects of ``city`` planned for ``year`` (those ``user`` may see when given)."""
+def year_projects(*, city, year, user=None, within=None):
+    """The projects of ``city`` planned for ``year`` (those ``user`` may see when given; those whose
+    area lies in the region ``within`` when given: a district or street of the city)."""
     projects = Project.objects.all() if user is None else Project.objects.restrict(user)
-    return projects.filter(city=city, plan_year=year).order_by()
+    projects = projects.filter(city=city, plan_year=year)
+    if within is not None and within.pk != city.pk:
+        projects = projects.filter(region__path__startswith=within.path)
+    return projects.order_by()
 
 
-def shown_regions(*, city, user=None):
+def shown_regions(*, city, user=None, within=None):
     """(the city's districts shown, in region order; whether the whole city is shown): every
-    district for the city's own jobs, the districts of the user's area otherwise. One query."""
+    district for the city's own jobs, the districts of the user's area otherwise; with ``within``
+    (a district or street below the city), only the district holding it. One query."""
     regions = Region.objects.all() if user is None else Region.objects.restrict(user)
     found = list(regions.filter(Q(pk=city.pk) | Q(parent=city, level=Region.Level.DISTRICT)).order_by("path"))
+    if within is not None and within.pk != city.pk:
+        return [r for r in found if r.pk != city.pk and within.path.startswith(r.path)], False
     return [r for r in found if r.pk != city.pk], any(r.pk == city.pk for r in found)
 
 
@@ -230,9 +237,15 @@ def quota_figures(*, city, year, districts):
     }
 
 
-def compound_figures(projects, as_of):
+# Where a compound lies, by the level its figures are summed at.
+COMPOUND_DISTRICT = "community__parent__parent"
+COMPOUND_STREET = "community__parent"
+
+
+def compound_figures(projects, as_of, by=COMPOUND_DISTRICT):
     """{district id: values} of the compounds of ``projects`` started and completed by ``as_of``,
     each compound once (in its own district) however many of the projects bundle it: two queries.
+    ``by=COMPOUND_STREET``: the same per street (the dashboard's drill-down into a district).
 
     A compound is started when one of the projects holding it started construction by ``as_of``
     (``Project.started_on``), completed when one of them finished construction (``completed_on``)."""
@@ -243,7 +256,7 @@ def compound_figures(projects, as_of):
         )
         rows = (
             Compound.objects.filter(Exists(holding))
-            .values(district=F("community__parent__parent"))
+            .values(district=F(by))
             .annotate(
                 **{
                     f"{state}_compounds": Count("pk"),
@@ -324,18 +337,24 @@ def _fen(value):
     return value.quantize(CENT, rounding=ROUND_HALF_UP) if isinstance(value, Decimal) else value
 
 
-def progress(*, city, year, as_of, user=None):
+def progress(*, city, year, as_of, user=None, within=None):
     """The progress of ``city``'s plan year ``year`` as of ``as_of``: per district and in total.
 
     ``user`` None: the whole city (jobs, commands); with a user, the projects and money they may
-    read and the districts of their area. Eight queries (and the user's scope, read once)."""
-    districts, whole_city = shown_regions(city=city, user=user)
-    projects = year_projects(city=city, year=year, user=user)
+    read and the districts of their area. ``within`` (a district or street of the city) narrows
+    it to the projects there (the dashboard's drill-down): a district's figures are then its row of
+    the city's, a street's carry no quota (quotas are the districts'). Eight queries (and the
+    user's scope, read once)."""
+    districts, whole_city = shown_regions(city=city, user=user, within=within)
+    projects = year_projects(city=city, year=year, user=user, within=within)
     rows = {d.pk: Figures(region_id=d.pk, region_name=d.name) for d in districts}
-    total = Figures(region_id=city.pk, region_name=city.name)
+    whole = within if within is not None else city
+    total = Figures(region_id=whole.pk, region_name=whole.name)
     quotas = quota_figures(city=city, year=year, districts=districts)
-    for pk, row in rows.items():
-        row.add(quotas.get(pk, {}))
+    # A street has no quota of its own: its share of the district's would be made up.
+    if within is None or within.level <= Region.Level.DISTRICT:
+        for pk, row in rows.items():
+            row.add(quotas.get(pk, {}))
 
     def counts(district):
         # Outside every district (a bundle across districts): in the city's total when it is shown.

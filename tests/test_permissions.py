@@ -28,6 +28,7 @@ from tests.factories import (
 from tests.funding.factories import disbursement_in, plan_line_in, receipt_in
 from tests.reports.monthly_factories import monthly_report_in
 from tests.reports.notices.factories import approved_in, construction_in, notice_in, notice_issuers
+from tests.reports import permissions as report_permissions
 from tests.residents import permissions as resident_permissions
 
 # Persona order:   anon  clerk_a clerk_b district city finance leader auditor sysadmin
@@ -314,6 +315,8 @@ TABLE = {
 
 # residents' rows live with its parts' tests (tests/residents/permissions/).
 TABLE.update(resident_permissions.rows())
+# the dashboard's and the public pages' rows live with their tests (tests/reports/permissions/).
+TABLE.update(report_permissions.rows())
 
 # Django's own admin pages beyond the index answer to Django's admin permissions.
 EXCLUDED_NAMESPACES = {"admin"}
@@ -340,6 +343,7 @@ def _objects(world):
 
     return {
         **resident_permissions.objects(world),
+        **report_permissions.objects(world),
         "compound_a": lambda: compound_in(world.community_a),
         "building_a": lambda: Building.objects.create(
             compound=compound_in(world.community_a), number="1号楼", storeys=6

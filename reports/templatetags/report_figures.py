@@ -11,3 +11,22 @@ def count(value):
     if value is None or value == "":
         return "—"
     return f"{int(value):,}"
+
+
+@register.filter
+def dash_cell(value):
+    """A dashboard table's cell (reports.dashboard.sections.Table): a count with thousands
+    separators, a Decimal with its own places and separators (in the unit its column names), no
+    value as —, anything else as it is."""
+    from decimal import Decimal
+
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, Decimal):
+        places = max(0, -value.as_tuple().exponent) if value.is_finite() else 0
+        return f"{value:,.{places}f}"
+    return value

@@ -1,0 +1,57 @@
+"""The dashboard (驾驶舱, /dashboard/): the chosen area's quota progress, districts compared, the
+year's trend, the lifecycle funnel, the item mix, money, residents' voice, alerts and the map —
+every chart also a table. The wall screen (/dashboard/wall/) shows the same for a 1920×1080
+command-centre screen and reloads itself. Who reads it: whoever reads the quota progress
+(reports.progress_views.may_read_progress); street clerks have their street's work instead (403)."""
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.views.generic import TemplateView
+
+from ..progress_views import may_read_progress
+from .scope import choose
+from .sections import build_sections
+
+# The wall screen reloads itself this often (seconds): fresh numbers without anyone at a keyboard.
+WALL_REFRESH_SECONDS = 300
+
+
+def dashboard_context(request):
+    """{scope, sections} for the dashboard page, the home page and the wall screen ({} for a user
+    working in no city)."""
+    scope = choose(request)
+    if scope is None:
+        return {"scope": None, "sections": []}
+    sections = build_sections(scope)
+    return {
+        "scope": scope,
+        "sections": sections,
+        # Each chart's kind names its drawing script; each script is loaded once.
+        "chart_kinds": sorted({section.chart["kind"] for section in sections if section.chart}),
+        "trail": [(region, scope.region_url(region.pk)) for region in scope.trail],
+        "wall_url": scope.url("reports:dashboard_wall"),
+    }
+
+
+class DashboardAccessMixin(LoginRequiredMixin):
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not may_read_progress(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class DashboardView(DashboardAccessMixin, TemplateView):
+    template_name = "reports/dashboard/page.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | dashboard_context(self.request)
+
+
+class WallView(DashboardAccessMixin, TemplateView):
+    template_name = "reports/dashboard/wall.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs) | dashboard_context(self.request)
+        context["sections"] = [section for section in context["sections"] if section.wall]
+        context["refresh_seconds"] = WALL_REFRESH_SECONDS
+        return context

@@ -1,0 +1,5 @@
+"""Placeholder while the section is built (replaced by its owner)."""
+
+
+def build(scope):
+    return None
