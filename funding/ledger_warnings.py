@@ -80,6 +80,8 @@ class LedgerWarning:
     project_id: int
     project_name: str
     text: str
+    source_id: int | None = None  # idle funds: the source lying idle, and how much (yuan)
+    amount: Decimal | None = None
 
     @property
     def label(self):
@@ -98,7 +100,7 @@ def ledger_warnings(user, *, district=None, source=None, today=None):
     found = [
         *_over_plan(rows),
         *_paid_ahead(rows),
-        *_idle(rows, today),
+        *idle_warnings(rows, today),
         *_earmarked(rows),
     ]
     order = list(KIND_LABELS)
@@ -205,10 +207,10 @@ def idle_days_by_city(city_ids, today):
     return days
 
 
-def _idle(rows, today):
+def idle_warnings(rows, today):
     """Per project and source: one query for the cities' policies (each city has its own N), one
     for the money: what arrived before the cutoff and is still available, where nothing moved out
-    since the cutoff."""
+    since the cutoff. Each warning carries its source and idle amount (the dashboard sums them)."""
     days = idle_days_by_city(rows.receipts.values("city").distinct(), today)
     cutoff = Case(
         *(When(city=city, then=Value(today - datetime.timedelta(days=n))) for city, n in days.items()),
@@ -260,6 +262,8 @@ def _idle(rows, today):
                 "days": (today - row["cutoff"]).days,
                 "since": since,
             },
+            source_id=row["source"],
+            amount=amount,
         )
 
 
