@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from org.models import Region
-from projects.models import ProgressReport
+from projects.models import ProgressReport, Project
 
 from ..progress import COMPOUND_STREET, compound_figures
 from ..ranking import district_ranking
@@ -131,7 +131,7 @@ def _projects(scope):
         .order_by("name", "pk")
         .values("pk", "name", "stage", "percent")[:SHOWN_PROJECTS]
     )
-    stages = dict(type(scope.projects.model).Stage.choices)
+    stages = dict(Project.Stage.choices)
     pattern = reverse("projects:project_detail", args=[987654321])
     bars = [
         {

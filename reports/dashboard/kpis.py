@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from funding.ledger import percent
 
@@ -46,13 +47,13 @@ def _cards(figures, previous):
     area = (in_wan(figures.started_floor_area), in_wan(figures.completed_floor_area))
     return [
         Card(
-            "compounds", _("Compounds"), _("compounds"), figures.quota_compounds,
+            "compounds", _("Compounds"), pgettext_lazy("unit", "compounds"), figures.quota_compounds,
             figures.started_compounds, figures.completed_compounds, figures.start_rate,
             figures.completion_rate, _change(figures.started_compounds, was("started_compounds")),
             _change(figures.completed_compounds, was("completed_compounds")),
         ),
         Card(
-            "households", _("Households"), _("households"), figures.quota_households,
+            "households", _("Households"), pgettext_lazy("unit", "households"), figures.quota_households,
             figures.started_households, figures.completed_households,
             rate(figures.started_households, figures.quota_households),
             rate(figures.completed_households, figures.quota_households),
