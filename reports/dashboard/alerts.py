@@ -1,5 +1,287 @@
-"""Placeholder while the section is built (replaced by its owner)."""
+"""Alerts (预警): what is late in the chosen area, each kind counted, its first rows each a link to
+the thing itself, and a link to the list page filtered to the rest where one exists:
+
+- **overdue stages**: projects whose next milestone of the city's calendar was due before the
+  as-of date (``Project.next_due_on``, as the home page's overdue list and the monthly report's
+  lagging list read it);
+- **inspection findings past their deadline**: open findings whose rectification deadline has
+  passed (``Finding.objects.overdue``), linked to their project's inspections;
+- **complaints past their deadline**: not yet answered and past the deadline
+  (residents.complaints.selectors.overdue_q);
+- **idle funds**: the ledger's own idle-funds warnings (funding.ledger_warnings, kind ``idle``);
+- **requests overdue in approval**: pending approval requests whose stage was due before the date
+  (as approvals.selectors flags them ``overdue``).
+
+Late work is late whatever plan year it belongs to, so alerts are not narrowed to the plan year,
+only to the area (the city, a district or a street) and to what the user may see: each kind goes
+through its own model's ``restrict(user)`` (the ledger through ``ledger_rows``), and a kind whose
+model the user may not read is left out. Two queries a kind (the count and the first rows), the
+ledger's warnings six, whatever the number of rows.
+"""
+
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
+
+from approvals.models import ApprovalRequest
+from core.permissions import can
+from funding.ledger_warnings import Kind, ledger_warnings
+from funding.models import FundReceipt
+from projects.models import Finding, Milestone, Project
+from residents.complaints.selectors import overdue_q
+from residents.models import Complaint
+
+from .scope import DISTRICT, STREET
+from .sections import Section, Table
+
+# Rows shown of each kind; the count says how many there are.
+SHOWN = 5
+# An object's address with a stand-in number: reversed once for a kind, not once a row.
+STAND_IN = 987654321
+
+
+@dataclass(frozen=True)
+class Alert:
+    """One late thing: what it is (the link's text), a note (its area, what it is about), when it
+    was due and how many days ago (None: the kind counts no days, as idle funds)."""
+
+    title: str
+    note: str
+    url: str
+    due_on: object = None
+    days: int | None = None
+
+    @property
+    def cells(self):
+        return (self.title, self.note, self.due_on, self.days)
+
+
+@dataclass
+class AlertKind:
+    key: str
+    label: str
+    total: int
+    rows: list = field(default_factory=list)
+    more_url: str = ""  # the list page filtered to this kind ("" when there is none)
+    columns: tuple = ()
+
+    @property
+    def more(self):
+        return self.total > len(self.rows)
+
+
+def _url_of(name, anchor=""):
+    pattern = reverse(name, args=[STAND_IN])
+    return lambda pk: pattern.replace(str(STAND_IN), str(pk)) + anchor
+
+
+def _listed(queryset, *fields):
+    # Always counted: the section runs the same queries with one row or a thousand.
+    return queryset.count(), list(queryset.values(*fields)[:SHOWN])
+
+
+def _query(url, **params):
+    params = {key: value for key, value in params.items() if value not in (None, "")}
+    return f"{url}?{urlencode(params)}" if params else url
+
+
+def _district_of(scope):
+    """The district the area is or lies in (None at the city)."""
+    if scope.level == DISTRICT:
+        return scope.region.pk
+    if scope.level == STREET:
+        return scope.region.parent_id
+    return None
+
+
+def _overdue_stages(scope):
+    if not can(scope.user, "view", Project):
+        return None
+    projects = (
+        Project.objects.restrict(scope.user)
+        .filter(region__path__startswith=scope.region.path, next_due_on__lt=scope.as_of)
+        .order_by("next_due_on", "pk")
+    )
+    total, rows = _listed(projects, "pk", "name", "next_milestone", "next_due_on", "region__name")
+    milestones = dict(Milestone.choices)
+    url_of = _url_of("projects:project_detail")
+    alerts = [
+        Alert(
+            title=row["name"],
+            note=f"{row['region__name']} · {milestones.get(row['next_milestone'], '')}",
+            url=url_of(row["pk"]),
+            due_on=row["next_due_on"],
+            days=(scope.as_of - row["next_due_on"]).days,
+        )
+        for row in rows
+    ]
+    # The project list filters by district only: a street's alerts have no list of their own.
+    more = ""
+    if scope.level != STREET:
+        more = _query(reverse("projects:project_list"), overdue="deadline", district=_district_of(scope))
+    return AlertKind(
+        "stages", _("Overdue stages"), total, alerts, more,
+        (_("Project"), _("Area · milestone"), pgettext("dashboard alerts", "Due on"), _("Days overdue")),
+    )  # fmt: skip
+
+
+def _overdue_findings(scope):
+    if not can(scope.user, "view", Finding):
+        return None
+    findings = (
+        Finding.objects.restrict(scope.user)
+        .overdue(scope.as_of)
+        .filter(inspection__project__region__path__startswith=scope.region.path)
+        .order_by("deadline", "pk")
+    )
+    total, rows = _listed(
+        findings, "description", "deadline", "inspection__project", "inspection__project__name"
+    )
+    url_of = _url_of("projects:project_detail", "#inspections")
+    alerts = [
+        Alert(
+            title=row["inspection__project__name"],
+            note=row["description"],
+            url=url_of(row["inspection__project"]),
+            due_on=row["deadline"],
+            days=(scope.as_of - row["deadline"]).days,
+        )
+        for row in rows
+    ]
+    more = ""
+    if scope.level != STREET:
+        more = _query(reverse("projects:project_list"), overdue="findings", district=_district_of(scope))
+    return AlertKind(
+        "findings", _("Inspection findings past their deadline"), total, alerts, more,
+        (_("Project"), pgettext("dashboard alerts", "Finding"), _("Rectify by"), _("Days overdue")),
+    )  # fmt: skip
+
+
+def _overdue_complaints(scope):
+    if not can(scope.user, "view", Complaint):
+        return None
+    complaints = (
+        Complaint.objects.restrict(scope.user)
+        .filter(overdue_q(scope.as_of), region__path__startswith=scope.region.path)
+        .order_by("deadline", "pk")
+    )
+    total, rows = _listed(
+        complaints, "pk", "number", "category", "compound__name", "project__name", "deadline"
+    )
+    categories = dict(Complaint.Category.choices)
+    url_of = _url_of("residents:complaint_detail")
+    alerts = [
+        Alert(
+            title=row["number"],
+            note=" · ".join(
+                str(part)
+                for part in (row["compound__name"] or row["project__name"], categories.get(row["category"]))
+                if part
+            ),
+            url=url_of(row["pk"]),
+            due_on=row["deadline"],
+            days=(scope.as_of - row["deadline"]).days,
+        )
+        for row in rows
+    ]
+    # The complaint list offers a street once its district is chosen.
+    street = scope.region.pk if scope.level == STREET else None
+    more = _query(
+        reverse("residents:complaint_list"), overdue="true", district=_district_of(scope), street=street
+    )
+    return AlertKind(
+        "complaints", _("Complaints past their deadline"), total, alerts, more,
+        (_("Complaint number"), _("Compound · category"), _("Answer due by"), _("Days overdue")),
+    )  # fmt: skip
+
+
+def _idle_funds(scope):
+    if not can(scope.user, "view", FundReceipt):
+        return None
+    warnings = [
+        warning
+        for warning in ledger_warnings(scope.user, district=scope.region, today=scope.as_of)
+        if warning.kind == Kind.IDLE
+    ]
+    alerts = [Alert(title=w.project_name, note=w.text, url=w.url) for w in warnings[:SHOWN]]
+    more = ""
+    if scope.level != STREET:
+        more = _query(reverse("funding:ledger"), district=_district_of(scope), year="") + "#ledger-warnings"
+    return AlertKind(
+        "idle", _("Idle funds"), len(warnings), alerts, more, (_("Project"), _("What lies idle"), None, None)
+    )
+
+
+def _overdue_requests(scope):
+    if not can(scope.user, "view", ApprovalRequest):
+        return None
+    requests = (
+        ApprovalRequest.objects.restrict(scope.user)
+        .filter(
+            state=ApprovalRequest.State.PENDING,
+            due_on__lt=scope.as_of,
+            region_path__startswith=scope.region.path,
+        )
+        .order_by("due_on", "pk")
+    )
+    total, rows = _listed(requests, "pk", "subject_repr", "flow__name", "current_stage__name", "due_on")
+    url_of = _url_of("approvals:request_detail")
+    alerts = [
+        Alert(
+            title=row["subject_repr"],
+            note=f"{row['flow__name']} · {row['current_stage__name']}",
+            url=url_of(row["pk"]),
+            due_on=row["due_on"],
+            days=(scope.as_of - row["due_on"]).days,
+        )
+        for row in rows
+    ]
+    # No list gathers every overdue request of an area (the inbox is the user's own turn).
+    return AlertKind(
+        "requests", _("Requests overdue in approval"), total, alerts, "",
+        (_("Subject"), _("Flow · stage"), pgettext("dashboard alerts", "Due on"), _("Days overdue")),
+    )  # fmt: skip
+
+
+KINDS = (_overdue_stages, _overdue_findings, _overdue_complaints, _idle_funds, _overdue_requests)
+
+
+def _table(kind):
+    """The kind's rows as a table; a column named None is one the kind has not (idle funds have no
+    deadline)."""
+    shown = [index for index, column in enumerate(kind.columns) if column is not None]
+    if kind.more:
+        title = _("%(kind)s: %(total)s, the first %(shown)s") % {
+            "kind": kind.label, "total": kind.total, "shown": len(kind.rows),
+        }  # fmt: skip
+    else:
+        title = _("%(kind)s: %(total)s") % {"kind": kind.label, "total": kind.total}
+    return Table(
+        title=title,
+        columns=[kind.columns[index] for index in shown],
+        rows=[[alert.cells[index] for index in shown] for alert in kind.rows],
+        links=[alert.url for alert in kind.rows],
+    )
 
 
 def build(scope):
-    return None
+    kinds = [kind for kind in (read(scope) for read in KINDS) if kind is not None]
+    if not kinds:
+        return None
+    summary = Table(
+        title=_("Alerts by kind"),
+        columns=[pgettext("dashboard alerts", "Alert"), pgettext("dashboard alerts", "Count")],
+        rows=[[kind.label, kind.total] for kind in kinds],
+        links=[kind.more_url or None for kind in kinds],
+    )
+    return Section(
+        key="alerts",
+        title=gettext_lazy("Alerts"),
+        tables=[summary, *(_table(kind) for kind in kinds)],
+        template="reports/dashboard/_alerts.html",
+        data=kinds,
+        width=12,
+    )
