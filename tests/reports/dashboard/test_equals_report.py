@@ -21,7 +21,7 @@ from reports.dashboard.figures import in_wan
 from reports.dashboard.scope import Scope
 from reports.dashboard.sections import build_sections
 from reports.monthly.services import month_of, monthly_numbers
-from reports.progress import Progress
+from reports.progress import Progress, indicators
 from tests.factories import compound_in, project_in, renovation_item
 from tests.funding.factories import disbursement_in, receipt_in
 
@@ -167,6 +167,25 @@ def assert_trend_equals_reports(sections, city, as_of, region):
     )
 
 
+def assert_indicators_equal_report(sections, figures):
+    """The national indicators of the mix are the report's cells, every indicator in its order."""
+    rows = sections["mix"].tables[1].rows
+    assert [row[1] for row in rows] == [figures.indicator(code) for code, _label, _unit in indicators()]
+
+
+def assert_money_equals_report(sections, figures):
+    """The money received and paid out (every source) are the report's funds received and disbursed."""
+    money = sections["money"]
+    assert (money.data["received"], money.data["released"]) == (
+        figures.funds_received,
+        figures.funds_disbursed,
+    )
+    if money.tables[0].total is not None:
+        assert money.tables[0].total[2:4] == [in_wan(figures.funds_received), in_wan(figures.funds_disbursed)]
+    else:
+        assert figures.funds_received == figures.funds_disbursed == 0
+
+
 def assert_dashboard_equals_report(user, city, as_of, region=None):
     region = region or city
     sections = dashboard(user, city, as_of, region if region.pk != city.pk else None)
@@ -176,6 +195,10 @@ def assert_dashboard_equals_report(user, city, as_of, region=None):
     if region.level == Region.Level.CITY:
         assert_districts_equal_ranking(sections, ranking)
     assert_trend_equals_reports(sections, city, as_of, region)
+    if "mix" in sections:
+        assert_indicators_equal_report(sections, row_named(progress, region))
+    if "money" in sections:
+        assert_money_equals_report(sections, row_named(progress, region))
     return sections, progress
 
 
@@ -350,6 +373,15 @@ def test_the_made_citys_dashboard_shows_the_figures_worked_out_by_hand(world, ma
     assert progress.total.funds_disbursed == Decimal("100000.00")
     assert progress.total.indicators == {"lifts": Decimal("10.00")}
     assert_dashboard_equals_report(world["leader"], world.city, AS_OF)
+    if "mix" in sections:
+        codes = [code for code, _label, _unit in indicators()]
+        quantities = dict(zip(codes, (row[1] for row in sections["mix"].tables[1].rows), strict=True))
+        assert quantities["lifts"] == Decimal("10.00")
+        assert all(quantity == 0 for code, quantity in quantities.items() if code != "lifts")
+    if "money" in sections:
+        assert (sections["money"].data["received"], sections["money"].data["released"]) == (
+            Decimal("800000.00"), Decimal("100000.00")
+        )  # fmt: skip
 
 
 @pytest.mark.parametrize("persona", ["leader", "city"])
