@@ -1,14 +1,18 @@
 """The dashboard (驾驶舱, /dashboard/): the chosen area's quota progress, districts compared, the
 year's trend, the lifecycle funnel, the item mix, money, residents' voice, alerts and the map —
-every chart also a table. The wall screen (/dashboard/wall/) shows the same for a 1920×1080
+every chart also a table, and all the tables as a workbook (/dashboard/export.xlsx, the same
+scope). The wall screen (/dashboard/wall/) shows the same for a 1920×1080
 command-centre screen and reloads itself. Who reads it: whoever reads the quota progress
 (reports.progress_views.may_read_progress); street clerks have their street's work instead (403)."""
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.views.generic import TemplateView
+from django.http import Http404
+from django.utils import timezone
+from django.views.generic import TemplateView, View
 
 from ..progress_views import may_read_progress
+from .export import export_response
 from .scope import choose
 from .sections import build_sections
 
@@ -30,6 +34,7 @@ def dashboard_context(request):
         "chart_kinds": sorted({section.chart["kind"] for section in sections if section.chart}),
         "trail": [(region, scope.region_url(region.pk)) for region in scope.trail],
         "wall_url": scope.url("reports:dashboard_wall"),
+        "export_url": scope.url("reports:dashboard_export"),
     }
 
 
@@ -54,4 +59,15 @@ class WallView(DashboardAccessMixin, TemplateView):
         context = super().get_context_data(**kwargs) | dashboard_context(self.request)
         context["sections"] = [section for section in context["sections"] if section.wall]
         context["refresh_seconds"] = WALL_REFRESH_SECONDS
+        context["updated_at"] = timezone.localtime()
         return context
+
+
+class ExportView(DashboardAccessMixin, View):
+    """Every section's tables as a workbook, for the same scope as the page (the same query)."""
+
+    def get(self, request, *args, **kwargs):
+        scope = choose(request)
+        if scope is None:
+            raise Http404
+        return export_response(request.user, scope, build_sections(scope))

@@ -19,6 +19,7 @@
       grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true },
       legend: { top: 0, textStyle: { fontSize: big ? 16 : 12 } },
     };
+    if (big) option.backgroundColor = "transparent";  // the wall's cards show through
     return Object.assign(option, extra || {});
   }
 
@@ -42,8 +43,13 @@
     var data = JSON.parse(source.textContent);
     var builder = builders[data.kind];
     if (!builder) return;
-    var chart = window.echarts.init(el, wall() ? "dark" : null, { renderer: "canvas" });
+    // Drawn at twice the pixels at least, so a printed chart stays sharp when scaled to the page.
+    var chart = window.echarts.init(el, wall() ? "dark" : null, {
+      renderer: "canvas", devicePixelRatio: Math.max(2, window.devicePixelRatio || 1),
+    });
     var state = { sort: (data.sorts || [])[0] };
+    // "drawn" once the first rendering and its animation are over: bars are where they look.
+    chart.on("finished", function () { el.dataset.drawn = "true"; });
     chart.setOption(builder(data, window.PortalDashboard, state));
     chart.on("click", function (params) {
       var url = params.data && params.data.url;
@@ -51,7 +57,6 @@
     });
     charts.push(chart);
     drawn[el.id] = { chart: chart, data: data, builder: builder, state: state };
-    el.dataset.drawn = "true";
   }
 
   /* A sort button redraws its chart in the order it names (state.sort). */
@@ -68,11 +73,53 @@
 
   function resizeAll() { charts.forEach(function (chart) { chart.resize(); }); }
 
+  /* Printing: each chart redrawn at the height the print style sheet gives it and at most the
+     width of an A4 portrait page less its margins (190 mm at 96 px an inch, dashboard.css @page),
+     whatever the width of the window the page was printed from. */
+  var PRINT_WIDTH = 718;
+  function resizeForPrint() {
+    charts.forEach(function (chart) {
+      var el = chart.getDom();
+      chart.resize({ width: Math.min(el.clientWidth || PRINT_WIDTH, PRINT_WIDTH), height: el.clientHeight || "auto" });
+    });
+  }
+  function printChanged(event) { if (event.matches) resizeForPrint(); else resizeAll(); }
+
+  /* The wall screen: a clock, and a reload every data-wall-refresh seconds once the server answers
+     (a reload while it is down would leave an error page on the wall for good). */
+  function wallClock(el) {
+    var tick = function () {
+      // The portal's time zone, not the screen computer's (the wall and the page say the same hour).
+      var options = { hour12: false };
+      if (el.dataset.timeZone) options.timeZone = el.dataset.timeZone;
+      el.textContent = new Date().toLocaleTimeString("zh-CN", options);
+    };
+    tick();
+    window.setInterval(tick, 1000);
+  }
+
+  function wallRefresh(seconds, ping) {
+    var retry = 30000;
+    var attempt = function () {
+      window.fetch(ping, { cache: "no-store", credentials: "same-origin" })
+        .then(function (response) {
+          if (response.ok) window.location.reload();
+          else window.setTimeout(attempt, retry);
+        })
+        .catch(function () { window.setTimeout(attempt, retry); });
+    };
+    window.setTimeout(attempt, seconds * 1000);
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll(".dash-chart[data-chart]").forEach(draw);
     window.addEventListener("resize", resizeAll);
-    window.addEventListener("beforeprint", resizeAll);
+    window.addEventListener("beforeprint", resizeForPrint);
     window.addEventListener("afterprint", resizeAll);
+    if (window.matchMedia) window.matchMedia("print").addEventListener("change", printChanged);
+    document.querySelectorAll("[data-wall-clock]").forEach(wallClock);
+    var refresh = Number(document.body.dataset.wallRefresh || 0);
+    if (refresh > 0) wallRefresh(refresh, document.body.dataset.wallPing || window.location.href);
     document.querySelectorAll("[data-dash-toggle]").forEach(function (button) {
       button.addEventListener("click", function () {
         var tables = document.getElementById("dash-" + button.dataset.dashToggle + "-tables");

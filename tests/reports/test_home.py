@@ -59,7 +59,9 @@ def test_menu_gathers_reference_pages_and_reports_in_dropdowns(world, client_for
     menu = client_for("city").get("/").context["menu"]
     groups = {item["label"]: item["url_names"] for item in menu if item["children"]}
     assert groups["设置"][:2] == ["projects:renovationitem_list", "org:region_list"]
-    assert groups["报表"] == ["reports:progress", "reports:monthly_list", "reports:notice_list"]
+    assert groups["报表"] == [
+        "reports:dashboard", "reports:progress", "reports:monthly_list", "reports:notice_list",
+    ]  # fmt: skip
     assert len(menu) <= 8, [item["label"] for item in menu]
 
 
@@ -121,15 +123,24 @@ def test_city_staff_wait_on_the_approval_steps(world, client_for):
     assert "公园街道审查中项目" in body and "下一步： 登记批复" in body
 
 
-def test_read_only_homes_show_the_stage_picture_and_the_overdue_list_and_no_work_list(world, client_for):
+def test_read_only_homes_show_the_dashboard_and_no_work_list(world, client_for):
     project_in(compound_in(world.community_a), stage=S.CONSTRUCTION)
-    late = _late(project_in(compound_in(world.community_b), stage=S.DESIGN, name="逾期的设计项目"))
+    _late(project_in(compound_in(world.community_b), stage=S.DESIGN, name="逾期的设计项目"))
     for persona in ("leader", "auditor", "finance"):
         context = client_for(persona).get("/").context
         assert "waiting" not in context, persona
+        # The dashboard's funnel and alerts take the place of the stage picture and the overdue list.
+        assert context["dashboard"] and "picture" not in context and "overdue" not in context, persona
+        assert context["sections"][0].key == "kpis"
+
+
+def test_a_home_without_the_dashboard_keeps_the_stage_picture(world, client_for):
+    project_in(compound_in(world.community_a), stage=S.CONSTRUCTION)
+    context = client_for("sysadmin").get("/").context
+    if "picture" in context:  # a system administrator who sees projects
         by_stage = {str(label): n for label, n in context["picture"]["by_stage"]}
-        assert by_stage[str(S.CONSTRUCTION.label)] == 1 and by_stage[str(S.DESIGN.label)] == 1
-        assert [p.name for p in context["overdue"].rows] == [late.name]
+        assert by_stage[str(S.CONSTRUCTION.label)] == 1
+    assert not context["dashboard"] and context["level_counts"]
 
 
 def test_reviewer_home_lists_the_projects_in_joint_review(world, client_for):

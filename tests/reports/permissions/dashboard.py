@@ -8,6 +8,8 @@ READERS = (302, 403, 403, 200, 200, 200, 200, 200, 403)
 ROWS = {
     ("reports:dashboard", None, "get"): READERS,
     ("reports:dashboard_wall", None, "get"): READERS,
+    # The workbook of every section's tables: whoever reads the page, for the same area.
+    ("reports:dashboard_export", None, "get"): READERS,
 }
 
 
