@@ -133,6 +133,7 @@ def build(scope):
         "labels": {
             "projects": str(_("Number of projects")),
             "waited": str(_("{average} days on average, {longest} at most")),
+            "waited_short": str(_("{average} / {longest} days")),
         },
     }
     return Section(

@@ -85,6 +85,7 @@ def build(scope):
             "estimated": str(_("Estimated cost (10,000 yuan)")),
             "items": str(_("Number of items")),
             "slice": str(_("{value} (10,000 yuan), {items} items")),
+            "slice_short": str(_("{value} (10,000 yuan)")),
         },
     }
     return Section(

@@ -7,9 +7,10 @@
                 "#146c43", "#0f5132", "#6c757d"];
 
   window.PortalDashboard.register("funnel", function (data, tools) {
-    function waited(stage) {
+    var wall = tools.wall();
+    function waited(stage, template) {
       if (stage.average === null) return "";
-      return data.labels.waited.replace("{average}", stage.average).replace("{longest}", stage.longest);
+      return (template || data.labels.waited).replace("{average}", stage.average).replace("{longest}", stage.longest);
     }
     return tools.base({
       legend: { show: false },
@@ -22,8 +23,8 @@
           return days ? text + "\n" + days : text;
         },
       },
-      // Room on the right for the longest bar's label (its count and days).
-      grid: { left: 8, right: tools.wall() ? 260 : 180, top: 8, bottom: 8, containLabel: true },
+      // Room on the right for the longest bar's label (its count and days; shorter on the wall).
+      grid: { left: 8, right: wall ? "34%" : 180, top: 8, bottom: 8, containLabel: true },
       xAxis: { type: "value", minInterval: 1 },
       yAxis: {
         type: "category", inverse: true, data: data.stages.map(function (s) { return s.name; }),
@@ -32,10 +33,10 @@
       series: [{
         name: data.labels.projects, type: "bar", barMaxWidth: 24, cursor: "pointer",
         label: {
-          show: true, position: "right", fontSize: tools.wall() ? 14 : 11,
+          show: true, position: "right", fontSize: wall ? 13 : 11,
           formatter: function (params) {
             var stage = data.stages[params.dataIndex];
-            var days = waited(stage);
+            var days = waited(stage, wall ? data.labels.waited_short : null);
             return days ? stage.value + "（" + days + "）" : String(stage.value);
           },
         },

@@ -7,8 +7,9 @@
   var COLORS = ["#0d6efd", "#198754", "#fd7e14", "#6f42c1", "#20c997", "#6c757d"];
 
   window.PortalDashboard.register("mix", function (data, tools) {
-    function figures(slice) {
-      return data.labels.slice.replace("{value}", slice.value).replace("{items}", slice.items);
+    var wall = tools.wall();
+    function figures(slice, template) {
+      return (template || data.labels.slice).replace("{value}", slice.value).replace("{items}", slice.items);
     }
     var shown = data.slices.filter(function (slice) { return slice.value > 0; });
     return tools.base({
@@ -19,11 +20,13 @@
         formatter: function (params) { return params.data.name + "\n" + figures(params.data); },
       },
       series: [{
-        name: data.labels.estimated, type: "pie", radius: ["38%", "64%"], center: ["50%", "56%"],
+        name: data.labels.estimated, type: "pie", radius: wall ? ["30%", "52%"] : ["38%", "64%"], center: ["50%", "56%"],
         cursor: "pointer", avoidLabelOverlap: true,
         label: {
-          fontSize: tools.wall() ? 14 : 11,
-          formatter: function (params) { return params.data.name + "\n" + figures(params.data); },
+          fontSize: wall ? 13 : 11,
+          formatter: function (params) {
+            return params.data.name + "\n" + figures(params.data, wall ? data.labels.slice_short : null);
+          },
         },
         data: shown.map(function (slice) {
           return { name: slice.name, value: slice.value, items: slice.items, url: slice.url };
