@@ -39,7 +39,6 @@ import os
 import statistics
 import sys
 import time
-from decimal import Decimal
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -66,6 +65,7 @@ from org.models import Organisation, Region  # noqa: E402
 from org.roles import CITY_STAFF  # noqa: E402
 from projects.demo.synthetic_regions import PROVINCE_PATH  # noqa: E402
 from projects.models import Project  # noqa: E402
+from reports.dashboard.figures import in_wan  # noqa: E402
 from reports.dashboard.scope import Scope, previous_month_end  # noqa: E402
 from reports.dashboard.sections import SECTIONS  # noqa: E402
 from reports.dashboard.trend import month_ends  # noqa: E402
@@ -350,20 +350,14 @@ def check(scope, hand):
         same(
             "items per category",
             [(row[0], row[1], row[2]) for row in sections["mix"].tables[0].rows],
-            [
-                (r[1], r[2], None if r[3] is None else (r[3] / 10000).quantize(Decimal("0.01")))
-                for r in hand["mix"]
-            ],
+            [(r[1], r[2], in_wan(r[3])) for r in hand["mix"]],
         )
     if "money" in sections:
         table = sections["money"].tables[0]
         same(
             "money per source",
             [tuple(row[:5]) for row in table.rows],
-            [
-                (r[1], *((amount / 10000).quantize(Decimal("0.01")) for amount in r[2:6]))
-                for r in hand["money"]
-            ],
+            [(r[1], *(in_wan(amount) for amount in r[2:6])) for r in hand["money"]],
         )
     if "voice" in sections:
         voice = sections["voice"].data
