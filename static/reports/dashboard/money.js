@@ -10,7 +10,7 @@
       tooltip: { renderMode: "richText", confine: true, trigger: "axis", axisPointer: { type: "shadow" },
         valueFormatter: function (value) { return value == null ? "—" : value.toLocaleString("zh-CN") + " " + data.unit; } },
       legend: { top: 0 },
-      grid: { left: 8, right: 16, top: 48, bottom: 8, containLabel: true },
+      grid: { left: 8, right: 16, top: tools.wall() ? 70 : 48, bottom: 8, containLabel: true },
       xAxis: {
         type: "category", data: data.sources,
         axisLabel: { interval: 0, rotate: many ? 30 : 0, width: many ? 90 : 120, overflow: "truncate" },
