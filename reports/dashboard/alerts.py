@@ -1,9 +1,9 @@
 """Alerts (预警): what is late in the chosen area, each kind counted, its first rows each a link to
 the thing itself, and a link to the list page filtered to the rest where one exists:
 
-- **overdue stages**: projects whose next milestone of the city's calendar was due before the
-  as-of date (``Project.next_due_on``, as the home page's overdue list and the monthly report's
-  lagging list read it);
+- **overdue stages**: projects whose next milestone of the city's calendar was due before the day
+  (``Project.next_due_on``, as the home page's overdue list and the monthly report's lagging list
+  read it);
 - **inspection findings past their deadline**: open findings whose rectification deadline has
   passed (``Finding.objects.overdue``), linked to their project's inspections;
 - **complaints past their deadline**: not yet answered and past the deadline
@@ -12,17 +12,20 @@ the thing itself, and a link to the list page filtered to the rest where one exi
 - **requests overdue in approval**: pending approval requests whose stage was due before the date
   (as approvals.selectors flags them ``overdue``).
 
-Late work is late whatever plan year it belongs to, so alerts are not narrowed to the plan year,
+The day is the dashboard's as-of date, or today when that is later: what is due next month is not
+late yet. What is open is what is open now (a finding closed since an earlier as-of date is no
+longer shown). Late work is late whatever plan year it belongs to, so alerts are not narrowed to the plan year,
 only to the area (the city, a district or a street) and to what the user may see: each kind goes
 through its own model's ``restrict(user)`` (the ledger through ``ledger_rows``), and a kind whose
 model the user may not read is left out. Two queries a kind (the count and the first rows), the
-ledger's warnings six, whatever the number of rows.
+ledger's warnings six and the user's roles one, whatever the number of rows.
 """
 
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
@@ -88,6 +91,12 @@ def _query(url, **params):
     return f"{url}?{urlencode(params)}" if params else url
 
 
+def _day(scope):
+    """The day lateness is measured on: the as-of date, but never a day to come (what is due next
+    month is not late yet)."""
+    return min(scope.as_of, timezone.localdate())
+
+
 def _district_of(scope):
     """The district the area is or lies in (None at the city)."""
     if scope.level == DISTRICT:
@@ -100,9 +109,10 @@ def _district_of(scope):
 def _overdue_stages(scope):
     if not can(scope.user, "view", Project):
         return None
+    day = _day(scope)
     projects = (
         Project.objects.restrict(scope.user)
-        .filter(region__path__startswith=scope.region.path, next_due_on__lt=scope.as_of)
+        .filter(region__path__startswith=scope.region.path, next_due_on__lt=day)
         .order_by("next_due_on", "pk")
     )
     total, rows = _listed(projects, "pk", "name", "next_milestone", "next_due_on", "region__name")
@@ -114,7 +124,7 @@ def _overdue_stages(scope):
             note=f"{row['region__name']} · {milestones.get(row['next_milestone'], '')}",
             url=url_of(row["pk"]),
             due_on=row["next_due_on"],
-            days=(scope.as_of - row["next_due_on"]).days,
+            days=(day - row["next_due_on"]).days,
         )
         for row in rows
     ]
@@ -131,9 +141,10 @@ def _overdue_stages(scope):
 def _overdue_findings(scope):
     if not can(scope.user, "view", Finding):
         return None
+    day = _day(scope)
     findings = (
         Finding.objects.restrict(scope.user)
-        .overdue(scope.as_of)
+        .overdue(day)
         .filter(inspection__project__region__path__startswith=scope.region.path)
         .order_by("deadline", "pk")
     )
@@ -147,7 +158,7 @@ def _overdue_findings(scope):
             note=row["description"],
             url=url_of(row["inspection__project"]),
             due_on=row["deadline"],
-            days=(scope.as_of - row["deadline"]).days,
+            days=(day - row["deadline"]).days,
         )
         for row in rows
     ]
@@ -163,9 +174,10 @@ def _overdue_findings(scope):
 def _overdue_complaints(scope):
     if not can(scope.user, "view", Complaint):
         return None
+    day = _day(scope)
     complaints = (
         Complaint.objects.restrict(scope.user)
-        .filter(overdue_q(scope.as_of), region__path__startswith=scope.region.path)
+        .filter(overdue_q(day), region__path__startswith=scope.region.path)
         .order_by("deadline", "pk")
     )
     total, rows = _listed(
@@ -183,7 +195,7 @@ def _overdue_complaints(scope):
             ),
             url=url_of(row["pk"]),
             due_on=row["deadline"],
-            days=(scope.as_of - row["deadline"]).days,
+            days=(day - row["deadline"]).days,
         )
         for row in rows
     ]
@@ -201,15 +213,16 @@ def _overdue_complaints(scope):
 def _idle_funds(scope):
     if not can(scope.user, "view", FundReceipt):
         return None
+    day = _day(scope)
     warnings = [
         warning
-        for warning in ledger_warnings(scope.user, district=scope.region, today=scope.as_of)
+        for warning in ledger_warnings(scope.user, district=scope.region, today=day)
         if warning.kind == Kind.IDLE
     ]
     alerts = [Alert(title=w.project_name, note=w.text, url=w.url) for w in warnings[:SHOWN]]
     more = ""
     if scope.level != STREET:
-        more = _query(reverse("funding:ledger"), district=_district_of(scope), year="") + "#ledger-warnings"
+        more = _query(reverse("funding:ledger"), district=_district_of(scope)) + "#ledger-warnings"
     return AlertKind(
         "idle", _("Idle funds"), len(warnings), alerts, more, (_("Project"), _("What lies idle"), None, None)
     )
@@ -218,11 +231,12 @@ def _idle_funds(scope):
 def _overdue_requests(scope):
     if not can(scope.user, "view", ApprovalRequest):
         return None
+    day = _day(scope)
     requests = (
         ApprovalRequest.objects.restrict(scope.user)
         .filter(
             state=ApprovalRequest.State.PENDING,
-            due_on__lt=scope.as_of,
+            due_on__lt=day,
             region_path__startswith=scope.region.path,
         )
         .order_by("due_on", "pk")
@@ -235,7 +249,7 @@ def _overdue_requests(scope):
             note=f"{row['flow__name']} · {row['current_stage__name']}",
             url=url_of(row["pk"]),
             due_on=row["due_on"],
-            days=(scope.as_of - row["due_on"]).days,
+            days=(day - row["due_on"]).days,
         )
         for row in rows
     ]

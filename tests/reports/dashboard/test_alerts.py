@@ -234,3 +234,20 @@ def test_a_projects_plan_year_does_not_hide_its_late_stage(world):
 
     assert [alert.title for alert in stages.rows] == [last_years.name]
     assert Project.objects.filter(pk=last_years.pk, plan_year=TODAY.year - 1).exists()
+
+
+@pytest.mark.django_db
+def test_lateness_is_counted_to_the_as_of_date_but_never_to_a_day_to_come(world):
+    late = project_in(compound_in(world.community_a), next_due_on=days_ago(10))
+    project_in(compound_in(world.community_a), next_due_on=TODAY + datetime.timedelta(days=5))
+    leader = User.objects.get(username="leader")
+
+    def stages(as_of):
+        scope = Scope(user=leader, city=world.city, year=TODAY.year, as_of=as_of, region=world.city)
+        return {kind.key: kind for kind in alerts.build(scope).data}["stages"]
+
+    assert [(alert.url, alert.days) for alert in stages(days_ago(4)).rows] == [
+        (reverse("projects:project_detail", args=[late.pk]), 6)
+    ]
+    # A month ahead, what is due in five days is not late yet.
+    assert [alert.days for alert in stages(TODAY + datetime.timedelta(days=30)).rows] == [10]
