@@ -94,7 +94,7 @@ def counted(client, url, params):
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url, params)
     assert response.status_code == 200
-    return [query["sql"] for query in queries.captured_queries]
+    return [query["sql"] for query in queries.captured_queries], [s.key for s in response.context["sections"]]
 
 
 def difference(small, big):
@@ -109,19 +109,21 @@ def difference(small, big):
 
 def assert_same_queries(client, url, params, world):
     grow(world, 2)
-    small = counted(client, url, params)
+    small, shown = counted(client, url, params)
     grow(world, 22, first=2)
-    big = counted(client, url, params)
+    big, _shown = counted(client, url, params)
     assert Project.objects.filter(plan_year=timezone.localdate().year).count() == 24
     assert len(small) == len(big), (
         f"{len(small)} queries with 2 projects, {len(big)} with 24:\n" + difference(small, big)
     )
+    return shown
 
 
 @pytest.mark.parametrize("persona", ["leader", "city", "district"])
 def test_the_dashboard_runs_the_same_queries_for_2_and_24_projects(world, client_for, persona):
-    client = client_for(persona)
-    assert_same_queries(client, "/dashboard/", {}, world)
+    shown = assert_same_queries(client_for(persona), "/dashboard/", {}, world)
+    # Every section was there to be counted.
+    assert shown == ["kpis", "compare", "trend", "funnel", "mix", "money", "voice", "alerts", "map"]
 
 
 @pytest.mark.parametrize("level", ["district", "street"])
