@@ -11,7 +11,8 @@ name, id]) and one URL pattern, so a province's tens of thousands of compounds s
 
 from dataclasses import dataclass, field
 
-from django.db.models import F
+from django.db.models import F, FloatField
+from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext
@@ -20,7 +21,7 @@ from org.models import Region
 from projects.models import Compound, Project, ProjectCompound
 
 from ..progress import year_projects
-from .outlines import centre, geojson, margin_for, rounded
+from .outlines import PLACES, centre, geojson, margin_for, rounded
 from .scope import CITY, DISTRICT, STREET
 from .sections import Section, Table
 
@@ -81,6 +82,13 @@ class Area:
     def total(self):
         return sum(self.counts)
 
+    def bounds(self):
+        """The corners of the box around its placed compounds ([] when none is)."""
+        if not self.placed:
+            return []
+        xs, ys = [x for x, _y in self.placed], [y for _x, y in self.placed]
+        return [(min(xs), min(ys)), (max(xs), max(ys))]
+
     def at(self, margin):
         """Where its name is written: above the middle of its outline's top edge (None: no compound
         is placed), so the name covers none of its compounds."""
@@ -107,7 +115,14 @@ def _compounds(scope, path):
         Compound.objects.restrict(scope.user)
         .filter(city=scope.city, community__path__startswith=scope.region.path)
         .order_by()
-        .values_list("pk", "name", "longitude", "latitude", F(path), F(f"{path}__name"))
+        .values_list(
+            "pk",
+            "name",
+            Cast("longitude", FloatField()),
+            Cast("latitude", FloatField()),
+            F(path),
+            F(f"{path}__name"),
+        )
     )
 
 
@@ -130,7 +145,7 @@ def _table(scope, header, areas, shown):
 
 def _chart(scope, areas, points, totals):
     rows = list(areas.values())
-    margin = margin_for([p[:2] for p in points])
+    margin = margin_for([corner for area in rows for corner in area.bounds()])
     return {
         "kind": "map",
         "map": f"portal-dashboard-{scope.region.pk}",
@@ -167,8 +182,8 @@ def build(scope):
         if longitude is None or latitude is None:
             area.unplaced += 1
             continue
-        area.placed.append((float(longitude), float(latitude)))
-        points.append([rounded(longitude), rounded(latitude), stage, index[area_id], name, pk])
+        area.placed.append((longitude, latitude))
+        points.append([round(longitude, PLACES), round(latitude, PLACES), stage, index[area_id], name, pk])
 
     totals = [sum(area.counts[stage] for area in areas.values()) for stage in range(none + 1)]
     missing = sum(area.unplaced for area in areas.values())
@@ -180,7 +195,7 @@ def build(scope):
             "%(count)s compounds have no coordinates and are not on the map.",
             missing,
         )
-        % {"count": missing},
+        % {"count": f"{missing:,}"},
         "drills": scope.level != STREET,
     }
     return Section(

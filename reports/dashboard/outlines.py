@@ -9,11 +9,6 @@ import math
 _OCTAGON = [(math.cos(math.pi * k / 4), math.sin(math.pi * k / 4)) for k in range(8)]
 
 
-def _turn(o, a, b):
-    """> 0 when o → a → b turns left (counter-clockwise), < 0 right, 0 in a line."""
-    return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0])
-
-
 def convex_hull(points):
     """The convex hull of ``points`` (Andrew's monotone chain): its corners counter-clockwise,
     starting from the lowest-left one, without repeating it; points on an edge are left out. One or
@@ -25,7 +20,13 @@ def convex_hull(points):
     def half(ordered):
         chain = []
         for point in ordered:
-            while len(chain) >= 2 and _turn(chain[-2], chain[-1], point) <= 0:
+            x, y = point
+            # Drop the last corner while it and the point turn clockwise or run straight on (the
+            # cross product written out: a province's tens of thousands of points pass here).
+            while len(chain) >= 2:
+                (ox, oy), (ax, ay) = chain[-2], chain[-1]
+                if (ax - ox) * (y - oy) - (ay - oy) * (x - ox) > 0:
+                    break
                 chain.pop()
             chain.append(point)
         return chain[:-1]
@@ -56,7 +57,11 @@ def margin_for(points, share=0.025, least=0.002):
     return max(least, share * max(max(xs) - min(xs), max(ys) - min(ys)))
 
 
-def rounded(value, places=5):
+# Decimal places of the coordinates sent to the browser (about a metre).
+PLACES = 5
+
+
+def rounded(value, places=PLACES):
     return round(float(value), places)
 
 

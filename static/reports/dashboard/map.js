@@ -38,7 +38,11 @@
     window.echarts.registerMap(data.map, data.outlines);
     var areas = data.areas;
     var link = function (id) { return data.compound_url.replace(data.stand_in, String(id)); };
-    var size = symbolSize(data.points.length, big);
+    var none = data.stages.length - 1;
+    var planned = data.points.filter(function (p) { return p[2] !== none; }).length;
+    // The year's compounds sized by their own number: a few of them among thousands still show.
+    var size = symbolSize(planned, big);
+    var small = Math.max(3, Math.min(Math.round(size * 0.8), symbolSize(data.points.length, big)));
     var latitudes = data.points.map(function (p) { return p[1]; });
     var middle = (Math.min.apply(null, latitudes) + Math.max.apply(null, latitudes)) / 2;
 
@@ -46,20 +50,19 @@
     data.points.forEach(function (p) {
       byStage[p[2]].push({ value: [p[0], p[1]], name: p[4], url: link(p[5]), area: areas[p[3]].name });
     });
-    var none = data.stages.length - 1;
     var series = [];
     data.stages.forEach(function (stage, index) {
       if (!byStage[index].length) return;
       var color = (big && WALL_COLORS[stage.key]) || STAGE_COLORS[stage.key];
-      var planned = index !== none;
+      var isPlanned = index !== none;
       series.push({
         name: stage.label, type: "scatter", coordinateSystem: "geo", geoIndex: 0,
         // Compounds in no project of the year smaller, so the year's work stands out.
-        data: byStage[index], symbolSize: planned ? size : Math.max(3, Math.round(size * 0.8)), z: planned ? 4 : 3,
+        data: byStage[index], symbolSize: isPlanned ? size : small, z: isPlanned ? 4 : 3,
         large: byStage[index].length > LARGE, largeThreshold: LARGE,
         itemStyle: {
-          color: color, opacity: planned ? 0.95 : 0.7,
-          borderColor: big ? "#111" : "#fff", borderWidth: size > 4 ? 1 : 0,
+          color: color, opacity: isPlanned ? 0.95 : 0.7,
+          borderColor: big ? "#111" : "#fff", borderWidth: (isPlanned ? size : small) > 4 ? 1 : 0,
         },
         emphasis: { scale: 1.8, itemStyle: { borderColor: big ? "#fff" : "#212529", borderWidth: 1.5 } },
         tooltip: {
@@ -81,7 +84,9 @@
       labelLayout: { hideOverlap: true },
       emphasis: { label: { color: big ? "#fff" : "#0d6efd" } },
       tooltip: {
-        formatter: function (params) { return params.name + "\n" + params.data.count + " " + data.unit; },
+        formatter: function (params) {
+          return params.name + "\n" + params.data.count.toLocaleString("zh-CN") + " " + data.unit;
+        },
       },
       data: areas.filter(function (area) { return area.at; }).map(function (area) {
         return { name: area.name, value: area.at, url: area.url, count: area.count };
@@ -96,7 +101,7 @@
         orient: "vertical", left: 4, top: "middle", itemGap: big ? 12 : 8,
         data: data.stages.filter(function (stage, index) { return byStage[index].length; })
           .map(function (stage) { return stage.label; }),
-        formatter: function (name) { return name + "  " + counts[name]; },
+        formatter: function (name) { return name + "  " + counts[name].toLocaleString("zh-CN"); },
         textStyle: { fontSize: big ? 16 : 12 },
       },
       geo: {
