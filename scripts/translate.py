@@ -45,6 +45,7 @@ def fill(catalogue, translations):
         if "fuzzy" in entry.flags:
             entry.flags.remove("fuzzy")
             entry.previous_msgid = None
+            entry.previous_msgid_plural = None
     return unknown
 
 
