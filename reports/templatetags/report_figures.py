@@ -30,3 +30,11 @@ def dash_cell(value):
         places = max(0, -value.as_tuple().exponent) if value.is_finite() else 0
         return f"{value:,.{places}f}"
     return value
+
+
+@register.filter
+def dash_numeric(value):
+    """Whether a dashboard table's cell is a number (right-aligned; words read from the left)."""
+    from decimal import Decimal
+
+    return isinstance(value, (int, Decimal)) and not isinstance(value, bool)
