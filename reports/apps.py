@@ -17,8 +17,10 @@ class ReportsConfig(AppConfig):
         from .dashboard import setup as dashboard_setup
         from .monthly import setup as monthly_setup
         from .notices import setup as notices_setup
+        from .public import setup as public_setup
 
         notices_setup.register()  # notices: roles, kinds, render job, project link, menu
         monthly_setup.register()  # the monthly report: roles, policy section, job, beat task, menu
         progress_views.register()  # the progress page's menu entry
         dashboard_setup.register()  # the dashboard's menu entry
+        public_setup.register()  # the public project pages: roles and the project page's link

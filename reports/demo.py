@@ -1,7 +1,7 @@
 """Reports' part of the demo city (seed_demo runs it last): last month's report built and submitted
 by city_admin (its .xlsx and PDF kept), this month's built as a draft, the notices of the register
-(reports.notices.demo, when it is there) and a 通报 issued from last month's report. Safe to run
-again: a month that has its report keeps it."""
+(reports.notices.demo, when it is there), a 通报 issued from last month's report, and two projects'
+public pages (reports.public.demo). Safe to run again: a month that has its report keeps it."""
 
 from importlib import import_module
 
@@ -12,6 +12,7 @@ from org.models import Region, User
 from .models import MonthlyReport
 from .monthly.bulletin import BULLETIN
 from .monthly.services import monthly_report_build, monthly_report_submit, previous_month
+from .public import demo as public_demo
 
 
 def seed(context):
@@ -20,6 +21,8 @@ def seed(context):
     if admin is None:
         return
     last = seed_monthly_reports(context, city, admin)
+    # Before the notices: the 改造公示 the demo issues prints its project's public page and QR code.
+    public_demo.seed(context)
     notices = _notices_demo()
     if notices is not None:
         notices.seed(context)

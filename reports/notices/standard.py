@@ -19,6 +19,8 @@ from org.models import Organisation, Region
 from org.roles import CITY_STAFF, DISTRICT_STAFF
 from projects.lifecycle.flows import requests_of
 from projects.models import Project, ProjectItem
+from reports.models import ProjectPublicPage
+from reports.public.qr import absolute_public_url
 
 from .chinese import amount_in_words, official_date
 from .kinds import NoticeKind, register_notice_kind
@@ -40,10 +42,11 @@ SAFETY_NOTES = [
 
 
 def public_url_for(project):
-    """The address of the project's public page, once the dashboard issue has made one; None until
-    then, and the 公示 then names no address. With one, the 公示 prints it; a QR code of it is for
-    that issue to add (segno renders one as SVG without other dependencies)."""
-    return None
+    """The absolute address of the project's public page (reports.public) while it is published
+    and PORTAL_URL names the portal's address; None otherwise, and the 公示 then names no address.
+    With one, the 公示 prints it and its QR code (the template's ``qr_data_uri`` filter)."""
+    page = ProjectPublicPage.objects.filter(project=project, is_published=True).first()
+    return absolute_public_url(page) if page is not None else None
 
 
 # --- Reads shared by the project kinds -----------------------------------------------------------
