@@ -69,7 +69,7 @@ def grow(world, count, *, first=0):
             next_due_on=today - datetime.timedelta(days=5 + n)
             if n % 2
             else today + datetime.timedelta(days=30),
-            next_milestone="construction_start",
+            next_milestone="completion",
             planned_start=started,
             planned_completion=datetime.date(year, 12, 31),
         )
