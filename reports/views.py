@@ -76,6 +76,9 @@ class HomeView(LoginRequiredMixin, TemplateView):
             context.update(self.counters(user))
         if template == "reports/home_reviewer.html":
             context.update(self.inbox(user))
+        elif dashboard and template == "reports/home_staff.html":
+            # Staff's approvals wait in 待办; above the dashboard only their number and the way there.
+            context["inbox_total"] = inbox_count(user)
         if selectors.may_see_projects(user):
             context.update(self.project_sections(user, template, dashboard))
         if can(user, "view", AuditEntry):

@@ -245,3 +245,11 @@ def test_the_wall_screen_reloads_itself_and_shows_the_charts_alone(world, client
     assert '<meta http-equiv="refresh"' in body  # without scripts, inside <noscript>
     assert 'data-kpi="compounds"' in body  # the cards across the top
     assert "data-dash-sort" not in body  # a chart's sort buttons are for a desk
+
+
+def test_staff_see_how_many_approvals_wait_for_them_above_the_dashboard(world, client_for):
+    request = pending_request_in(world.street_a, world["city"])
+    Assignment.objects.filter(request=request).update(organisation=world["district"].organisation)
+    body = client_for("district").get("/").content.decode()
+    assert body.index('id="home-inbox-link"') < body.index('id="home-dashboard"')
+    assert "/approvals/" in body[body.index('id="home-inbox-link"') - 80 : body.index('id="home-inbox-link"')]
