@@ -24,6 +24,14 @@
     var rgb = AREA_FILLS[index % AREA_FILLS.length];
     return "rgba(" + rgb.join(", ") + ", " + (big ? 0.14 : 0.22) + ")";
   }
+
+  // The same hue, dark (light on the wall): an area's edge and name, so each name finds its outline.
+  function ink(index, big) {
+    var rgb = AREA_FILLS[index % AREA_FILLS.length].map(function (c) {
+      return big ? Math.round(c + (255 - c) * 0.3) : Math.round(c * 0.45);
+    });
+    return "rgb(" + rgb.join(", ") + ")";
+  }
   // Beyond this many points ECharts draws them in one pass (its "large" mode).
   var LARGE = 3000;
 
@@ -81,15 +89,16 @@
         show: true, position: "top", distance: 2, formatter: "{b}", fontSize: big ? 18 : 13, fontWeight: 600,
         color: big ? "#e9ecef" : "#343a40", textBorderColor: big ? "#212529" : "#fff", textBorderWidth: 3,
       },
-      labelLayout: { hideOverlap: true },
+      labelLayout: { moveOverlap: "shiftY" },
       emphasis: { label: { color: big ? "#fff" : "#0d6efd" } },
       tooltip: {
         formatter: function (params) {
           return params.name + "\n" + params.data.count.toLocaleString("zh-CN") + " " + data.unit;
         },
       },
-      data: areas.filter(function (area) { return area.at; }).map(function (area) {
-        return { name: area.name, value: area.at, url: area.url, count: area.count };
+      // In the outlines' order (the server leaves out the same areas, those with no compound placed).
+      data: areas.filter(function (area) { return area.at; }).map(function (area, index) {
+        return { name: area.name, value: area.at, url: area.url, count: area.count, label: { color: ink(index, big) } };
       }),
     });
 
@@ -98,7 +107,9 @@
     return tools.base({
       tooltip: { renderMode: "richText", confine: true, trigger: "item" },
       legend: {
-        orient: "vertical", left: 4, top: "middle", itemGap: big ? 12 : 8,
+        // Beside the map on a desk or tablet; under it on the wall, where the map has a narrow column.
+        orient: big ? "horizontal" : "vertical", left: big ? "center" : 4, top: big ? null : "middle",
+        bottom: big ? 4 : null, itemGap: big ? 16 : 8,
         data: data.stages.filter(function (stage, index) { return byStage[index].length; })
           .map(function (stage) { return stage.label; }),
         formatter: function (name) { return name + "  " + counts[name].toLocaleString("zh-CN"); },
@@ -110,10 +121,13 @@
         aspectScale: Math.cos(middle * Math.PI / 180), preserveAspect: "contain",
         roam: !big && window.matchMedia("(pointer: fine)").matches,
         scaleLimit: { min: 0.8, max: 30 },
-        left: big ? 260 : 200, right: 16, top: 24, bottom: 12,
+        left: big ? 16 : 200, right: 16, top: big ? 36 : 24, bottom: big ? 64 : 12,
         label: { show: false },
         regions: data.outlines.features.map(function (feature, index) {
-          return { name: feature.properties.name, itemStyle: { areaColor: fill(index, big) } };
+          return {
+            name: feature.properties.name,
+            itemStyle: { areaColor: fill(index, big), borderColor: ink(index, big) },
+          };
         }),
         itemStyle: {
           areaColor: big ? "rgba(148, 163, 184, 0.10)" : "#f1f5f9",
