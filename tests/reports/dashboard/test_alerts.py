@@ -22,9 +22,9 @@ from tests.funding.factories import receipt_in
 from tests.residents.permissions.complaints import complaint_in
 
 TODAY = timezone.localdate()
-# Two a kind (the count, the first rows) but idle funds (the ledger's warnings: six, and the user's
-# roles), and six for the user's permissions and scope, read once.
-ALERT_QUERIES = 21
+# Two a kind (the count, the first rows) but idle funds (the ledger's idle rule: the cities' policies
+# and the money, and the user's roles), and six for the user's permissions and scope, read once.
+ALERT_QUERIES = 17
 
 
 def days_ago(days):
