@@ -12,8 +12,6 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from reports.dashboard import money
 from reports.dashboard.figures import in_wan
@@ -99,15 +97,14 @@ def test_a_city_without_money_shows_no_chart(world):
     assert section.tables[0].rows == []
 
 
-def _queries(scope):
+def assert_queries(scope, expected, django_assert_num_queries):
     money.build(scope)  # the user's roles and area, read once per request
-    with CaptureQueriesContext(connection) as queries:
+    with django_assert_num_queries(expected):
         money.build(scope)
-    return len(queries)
 
 
-def test_money_runs_six_queries_with_one_row_or_many(town):
-    one = _queries(scope_of(town.staff, town.city))
+def test_money_runs_six_queries_with_one_row_or_many(town, django_assert_num_queries):
+    assert_queries(scope_of(town.staff, town.city), 6, django_assert_num_queries)
     for project in (town.p1, town.p2, town.p3, town.p4):
         for source in ("central_subsidy", "provincial_subsidy", "district_budget", "residents_cash"):
             plan_line_in(project, source=source, year=2025, amount="300000.00")
@@ -116,6 +113,5 @@ def test_money_runs_six_queries_with_one_row_or_many(town):
                 project, town.staff, source=source, amount="20000.00", paid_on=datetime.date(2025, 3, 9)
             )
     many_scope = scope_of(town.staff, town.city)
-    many = _queries(many_scope)
-    assert one == many == 6
+    assert_queries(many_scope, 6, django_assert_num_queries)
     assert len(money.build(many_scope).tables[0].rows) == 5
