@@ -46,6 +46,7 @@ def fill(catalogue, translations):
             entry.flags.remove("fuzzy")
             entry.previous_msgid = None
             entry.previous_msgid_plural = None
+            entry.previous_msgctxt = None
     return unknown
 
 
