@@ -119,8 +119,8 @@
         map: data.map, silent: true,
         // Degrees of longitude shrink towards the poles: keep the area's true shape.
         aspectScale: Math.cos(middle * Math.PI / 180), preserveAspect: "contain",
-        roam: !big && window.matchMedia("(pointer: fine)").matches,
-        scaleLimit: { min: 0.8, max: 30 },
+        // No zooming: the wheel and a finger scroll the page; an area's name zooms in (its dashboard).
+        roam: false,
         left: big ? 16 : 200, right: 16, top: big ? 36 : 24, bottom: big ? 64 : 12,
         label: { show: false },
         regions: data.outlines.features.map(function (feature, index) {
