@@ -344,6 +344,11 @@ NOTIFICATIONS_KEEP_DAYS = env.int("NOTIFICATIONS_KEEP_DAYS", default=180)
 # The portal's address as users reach it, for the links in e-mails ("" in production: set it).
 PORTAL_URL = env.str("PORTAL_URL", default="" if PRODUCTION else "http://127.0.0.1:8000")
 
+# --- Public project pages (docs/public-pages.md) ---------------------------------------------
+# Requests a minute one client address may make to the public pages, and seconds a page is cached.
+PUBLIC_PAGE_RATE_LIMIT = env.int("PUBLIC_PAGE_RATE_LIMIT", default=120)
+PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=300)
+
 # --- PDF rendering ----------------------------------------------------------------------------
 PDF_TIMEOUT_SECONDS = env.int("PDF_TIMEOUT_SECONDS", default=60)
 

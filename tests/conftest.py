@@ -28,6 +28,9 @@ def pytest_configure(config):
     # In-process jobs run inline in tests, inside the test's transaction (a browser test that
     # watches a job's progress bar turns the thread back on).
     settings.JOBS_IN_THREAD = False
+    # Every test request comes from one address, counted in a Redis shared by the whole run: the
+    # public pages' rate limit is tested on its own (tests/reports/public), with its own address.
+    settings.PUBLIC_PAGE_RATE_LIMIT = 1_000_000
 
 
 @pytest.fixture(autouse=True)

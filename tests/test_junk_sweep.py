@@ -440,6 +440,7 @@ def _post_only_forms():
     from projects.works.forms import FindingCloseForm
     from reports.monthly import views as monthly_views
     from reports.notices.forms import VoidForm
+    from reports.public.forms import PublishForm
     from residents.complaints import forms as complaint_forms
     from residents.contributions import forms as contribution_forms
     from residents.entry.forms import EntryRowForm
@@ -469,6 +470,7 @@ def _post_only_forms():
         "reports:monthly_build": lambda obj: monthly_views.BuildForm(cities=()),
         "reports:monthly_reopen": lambda obj: monthly_views.ReopenForm(),
         "reports:notice_void": lambda obj: VoidForm(),
+        "reports:public_page_publish": lambda obj: PublishForm(),
         "residents:contribution_pay": lambda obj: contribution_forms.PaymentForm(),
         "residents:contribution_due": lambda obj: contribution_forms.DueForm(),
         "residents:household_unmask": lambda obj: RevealForm(),
@@ -489,6 +491,7 @@ FORMLESS_POSTS = {
     "approvals:flowversion_create", "approvals:flowversion_publish", "approvals:flowversion_discard",
     "approvals:stage_delete", "approvals:delegation_end", "core:notification_read_all",
     "funding:fundingplanline_delete", "reports:monthly_submit", "residents:contribution_calculate",
+    "reports:public_page_withdraw",
 }  # fmt: skip
 
 

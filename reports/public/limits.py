@@ -8,14 +8,13 @@ from django.core.cache import cache
 
 from core.http import client_ip
 
-# Requests a minute from one address: a visit is the page and its photos (at most 12), so 120 lets
-# a few neighbours behind one mobile carrier address look at once, and stops a script at once.
-DEFAULT_LIMIT = 120
 WINDOW_SECONDS = 60
 
 
 def limit():
-    return getattr(settings, "PUBLIC_PAGE_RATE_LIMIT", DEFAULT_LIMIT)
+    """PUBLIC_PAGE_RATE_LIMIT (120): a visit is the page and its photos (at most 12), so a few
+    neighbours behind one mobile carrier address look at once, and a script is stopped at once."""
+    return settings.PUBLIC_PAGE_RATE_LIMIT
 
 
 def over_limit(request):

@@ -19,15 +19,15 @@ from projects.models import Project
 from reports.models import ProjectPublicPage
 
 from . import selectors, services
+from .forms import PublishForm
 from .limits import over_limit
 from .qr import absolute_public_url, qr_svg
 
-DEFAULT_CACHE_SECONDS = 300
 NOINDEX = "noindex, nofollow, noarchive"
 
 
 def cache_seconds():
-    return getattr(settings, "PUBLIC_PAGE_CACHE_SECONDS", DEFAULT_CACHE_SECONDS)
+    return settings.PUBLIC_PAGE_CACHE_SECONDS
 
 
 def page_cache_key(page):
@@ -153,10 +153,17 @@ class PublicPageActionView(PublicPageManageView):
 class PublicPagePublishView(PublicPageActionView):
     def post(self, request, *args, **kwargs):
         project = self.get_object()
-        hotline = request.POST.get("hotline", "")
+        form = PublishForm(request.POST)
+        if not form.is_valid():
+            for errors in form.errors.values():
+                for message in errors:
+                    messages.error(request, message)
+            return redirect("reports:public_page_manage", project.pk)
         try:
-            services.public_page_publish(project=project, user=request.user, hotline=hotline)
-        except ValidationError as error:  # a hotline too long: the model's message
+            services.public_page_publish(
+                project=project, user=request.user, hotline=form.cleaned_data["hotline"]
+            )
+        except ValidationError as error:
             for message in error.messages:
                 messages.error(request, message)
         else:

@@ -19,7 +19,9 @@ def audits(page):
 def test_city_staff_publish_a_page_at_an_unguessable_address(world, project):
     page = public_page_publish(project=project, user=world["city"])
     assert page.is_published and page.published_by == world["city"] and page.hotline == "12345"
-    assert len(page.token) >= 32 and str(project.pk) not in page.get_public_url().split("/")[2]
+    assert len(page.token) >= 32 and page.get_public_url() == f"/p/{page.token}/"
+    other = public_page_publish(project=project_in(compound_in(world.community_a)), user=world["city"])
+    assert other.token != page.token
     assert audits(page).count() == 1
 
 
