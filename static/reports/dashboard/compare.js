@@ -15,10 +15,11 @@
     });
     function series(key, color, label) {
       return {
-        name: label, type: "bar", barMaxWidth: 28,
+        name: label, type: "bar", barMaxWidth: 28, itemStyle: { color: color },
         label: { show: bars.length <= 16, position: "right", fontSize: 11 },
         data: bars.map(function (bar) {
-          return { value: bar[key], url: bar.url, itemStyle: { color: bar.last ? c.last : color } };
+          // The last ones (末位) in red; the legend keeps the series' own colour.
+          return bar.last ? { value: bar[key], url: bar.url, itemStyle: { color: c.last } } : { value: bar[key], url: bar.url };
         }),
       };
     }
