@@ -271,6 +271,27 @@ JOIN org_region d ON d.id = s.parent_id LEFT JOIN stages ON stages.compound_id =
 WHERE c.city_id = %(city)s AND m.path LIKE %(path)s
 """
 
+# Drilled into a district, its streets compared: projects, compounds started and completed and
+# their households, per street.
+STREETS_SQL = f"""
+WITH p AS ({YEAR_PROJECTS}),
+c AS (
+    SELECT pc.compound_id, bool_or(x.started_on <= %(as_of)s) AS s, bool_or(x.completed_on <= %(as_of)s) AS c
+    FROM projects_projectcompound pc JOIN projects_project x ON x.id = pc.project_id
+    WHERE x.id IN (SELECT id FROM p) GROUP BY pc.compound_id
+),
+n AS (SELECT region_id, COUNT(*) AS projects FROM projects_project WHERE id IN (SELECT id FROM p) GROUP BY region_id),
+f AS (
+    SELECT m.parent_id AS street, COUNT(*) FILTER (WHERE c.s) AS sc, COUNT(*) FILTER (WHERE c.c) AS cc,
+           SUM(co.household_count) FILTER (WHERE c.s) AS sh, SUM(co.household_count) FILTER (WHERE c.c) AS ch
+    FROM c JOIN projects_compound co ON co.id = c.compound_id JOIN org_region m ON m.id = co.community_id
+    GROUP BY m.parent_id
+)
+SELECT st.name, COALESCE(n.projects, 0), COALESCE(f.sc, 0), COALESCE(f.cc, 0), COALESCE(f.sh, 0), COALESCE(f.ch, 0)
+FROM org_region st LEFT JOIN n ON n.region_id = st.id LEFT JOIN f ON f.street = st.id
+WHERE st.parent_id = %(district)s AND st.level = 4 ORDER BY st.path
+"""
+
 STATEMENTS = {
     "progress": PROGRESS_SQL,
     "progress last month": PROGRESS_SQL,
@@ -282,7 +303,10 @@ STATEMENTS = {
     "alerts": ALERTS_SQL,
     "alerts: idle": ALERTS_IDLE_SQL,
     "map": MAP_SQL,
+    "streets compared": STREETS_SQL,
 }
+# The city's page compares its districts from the progress: no statement of its own.
+CITY_STATEMENTS = [name for name in STATEMENTS if name != "streets compared"]
 
 
 def run(name, params):
@@ -295,7 +319,7 @@ def run(name, params):
 
 def hand_sql(params):
     """Every statement, and the Python a page needs to lay out their rows (none to speak of)."""
-    return {name: run(name, params) for name in STATEMENTS}
+    return {name: run(name, params) for name in CITY_STATEMENTS}
 
 
 def parameters(city, year, as_of):
@@ -320,6 +344,7 @@ def parameters(city, year, as_of):
         "stages": list(Project.Stage.values),
         # bench_monthly_report's statement reads these too
         "days": 0,
+        "district": None,
     }
 
 
@@ -502,7 +527,16 @@ def main():
         explain(client, pages["page, city"])
 
     # Each page against the SQL of its own area.
-    areas = {"page, city": params, "page, district": {**params, "path": district.path + "%"}}
+    areas = {
+        "page, city": params,
+        "page, district": {**params, "path": district.path + "%", "district": district.pk},
+    }
+    drilled = sections_of(Scope(user=staff, city=city, year=year, as_of=as_of, region=district))
+    streets = [list(row) for row in drilled["compare"].tables[0].rows]
+    hand = [list(row) for row in run("streets compared", areas["page, district"])]
+    print(
+        f"  {'same' if streets == hand else 'DIFFERENT'} streets compared in {district.name}: {streets[:2]} / {hand[:2]}"
+    )
     references = {"page, city": "SQL, city", "page, district": "SQL, district"}
     times = {name: [] for name in (*pages, "page, city, cache emptied", *references.values())}
     parts = {}
@@ -514,13 +548,14 @@ def main():
             times["page, city, cache emptied"].append(request(client, pages["page, city"], cold=True))
             for page, reference in references.items():
                 started = time.perf_counter()
-                for name in STATEMENTS:
+                for name in CITY_STATEMENTS if page == "page, city" else STATEMENTS:
                     spent = timed(run, name, areas[page])[0]
                     if page == "page, city":
                         statement_times[name].append(spent)
                 times[reference].append((time.perf_counter() - started) * 1000)
-        for part, spent in section_times(staff, city, year, as_of, city).items():
-            parts.setdefault(part, []).append(spent)
+        for area, region in (("city", city), ("district", district)):
+            for part, spent in section_times(staff, city, year, as_of, region).items():
+                parts.setdefault(part, {}).setdefault(area, []).append(spent)
 
     medians = {name: statistics.median(values) for name, values in times.items()}
     against = {**references, "page, city, cache emptied": "SQL, city"}
@@ -538,17 +573,19 @@ def main():
         print(f"  {name:30}{value:>10.1f}{ratio:>8.2f}{extra}")
     print("\nthe hand-written SQL of the city, statement by statement (median ms):")
     for name, values in statement_times.items():
-        print(f"  {name:30}{statistics.median(values):>10.1f}")
-    print(
-        "\nthe city page's build, part by part (median ms of the rounds; the rest is template and middleware):"
-    )
-    built = 0
+        if values:
+            print(f"  {name:30}{statistics.median(values):>10.1f}")
+    print("\neach page's build, part by part (median ms of the rounds; the rest is template and middleware):")
+    print(f"  {'':30}{'city':>10}{'district':>10}")
+    built = {"city": 0, "district": 0}
     for part, values in parts.items():
-        value = statistics.median(values)
-        built += value
-        print(f"  {part:30}{value:>10.1f}")
-    print(f"  {'sum of the parts':30}{built:>10.1f}")
-    print(f"  {'template, menu, middleware':30}{medians['page, city'] - built:>10.1f}")
+        value = {area: statistics.median(spent) for area, spent in values.items()}
+        for area in built:
+            built[area] += value[area]
+        print(f"  {part:30}{value['city']:>10.1f}{value['district']:>10.1f}")
+    print(f"  {'sum of the parts':30}{built['city']:>10.1f}{built['district']:>10.1f}")
+    rest = {area: medians[f"page, {area}"] - built[area] for area in built}
+    print(f"  {'template, menu, middleware':30}{rest['city']:>10.1f}{rest['district']:>10.1f}")
 
     ratios = {name: medians[name] / medians[reference] for name, reference in references.items()}
     summary = ", ".join(f"{name} {ratio:.2f}×" for name, ratio in ratios.items())
