@@ -566,7 +566,7 @@ def main():
         extra = (
             f"   {counts[name][0]} ({counts[name][1]:.0f} ms), {sizes[name] // 1024} KB"
             if name in counts
-            else f"   {len(STATEMENTS)}"
+            else f"   {len(CITY_STATEMENTS) if name == 'SQL, city' else len(STATEMENTS)}"
             if name.startswith("SQL")
             else ""
         )
