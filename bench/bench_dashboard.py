@@ -18,13 +18,15 @@ per round, alternating:
 - the page through the test client (whole middleware stack, template, menu), at the city and
   drilled into its biggest district; and once more with the cache emptied before each request
   (the same when nothing is cached);
-- the hand-written SQL of the page: plain statements through a cursor, one per section —
+- the hand-written SQL of each page, narrowed to its area (the city, the district): plain
+  statements through a cursor, one per section —
   progress as of the date and as of last month's end (KPI cards, districts compared, indicators,
   the money totals: bench_monthly_report's statement), the trend (every month end at once), the
   funnel, the item mix, money by source with the idle money, residents' voice (support,
   satisfaction, complaints), the alerts (each kind's count and first rows) and the map (the
-  compounds with their coordinates, district and the furthest stage of the year);
-- each section's build(scope) alone (scope.progress and scope.previous timed on their own), so the
+  compounds with their coordinates, district and the furthest stage of the year); the district's
+  page also compares its streets (one more statement);
+- each section's build(scope) alone, for the city and the district (scope.progress and scope.previous timed on their own), so the
   page's time can be read section by section; the rest is the template and the middleware.
 
 Before timing, the script checks that the SQL finds the page's figures (progress: every field of
