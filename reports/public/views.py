@@ -78,7 +78,8 @@ class PublicPageView(PublicView):
             )
             cache.set(key, html, cache_seconds())
         response = HttpResponse(html)
-        response["Cache-Control"] = f"public, max-age={min(cache_seconds(), 60)}"
+        # The portal's cache does the work; a browser asks again, so a withdrawn page is gone at once.
+        response["Cache-Control"] = "no-cache"
         return response
 
 
