@@ -25,7 +25,7 @@ def test_city_staff_publish_a_page_a_resident_reads_on_a_phone_and_withdraw_it(
     expect(staff.locator("#public-status")).to_have_text("已发布")
     qr = staff.get_by_role("img", name="公示页二维码")
     expect(qr).to_be_visible()
-    assert qr.evaluate("img => img.complete && img.naturalWidth > 0")
+    assert qr.evaluate("img => img.decode().then(() => img.naturalWidth)") > 0  # the SVG loaded
     address = staff.locator("#public-url").input_value()
     assert address.startswith(f"{live_server.url}/p/")
 
