@@ -7,9 +7,11 @@ command-centre screen and reloads itself. Who reads it: whoever reads the quota 
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.views.generic import TemplateView, View
+
+from core.http import CONTENT_TYPES
 
 from ..progress_views import may_read_progress
 from .export import export_response
@@ -71,3 +73,12 @@ class ExportView(DashboardAccessMixin, View):
         if scope is None:
             raise Http404
         return export_response(request.user, scope, build_sections(scope))
+
+    def head(self, request, *args, **kwargs):
+        """What a GET would send, without the file: nothing is read, nothing exported, nothing
+        audited (a link checker or a proxy asking must not show up as an export)."""
+        if choose(request) is None:
+            raise Http404
+        response = HttpResponse(content_type=CONTENT_TYPES["xlsx"])
+        response["Content-Disposition"] = "attachment"
+        return response
