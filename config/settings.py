@@ -349,6 +349,11 @@ PORTAL_URL = env.str("PORTAL_URL", default="" if PRODUCTION else "http://127.0.0
 PUBLIC_PAGE_RATE_LIMIT = env.int("PUBLIC_PAGE_RATE_LIMIT", default=120)
 PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=300)
 
+# --- The dashboard (docs/dashboard.md, “Caching”) --------------------------------------------
+# Seconds a user's dashboard is kept for the same choices; any audited write (every change the
+# portal makes) starts it afresh. 0: built on every request.
+DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=600)
+
 # --- PDF rendering ----------------------------------------------------------------------------
 PDF_TIMEOUT_SECONDS = env.int("PDF_TIMEOUT_SECONDS", default=60)
 

@@ -31,6 +31,10 @@ def pytest_configure(config):
     # Every test request comes from one address, counted in a Redis shared by the whole run: the
     # public pages' rate limit is tested on its own (tests/reports/public), with its own address.
     settings.PUBLIC_PAGE_RATE_LIMIT = 1_000_000
+    # Tests roll their data back, so two tests can reach the same data version with the same user:
+    # the dashboard is built afresh each time, and its cache tested on its own
+    # (tests/reports/dashboard/test_cache.py).
+    settings.DASHBOARD_CACHE_SECONDS = 0
 
 
 @pytest.fixture(autouse=True)

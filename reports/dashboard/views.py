@@ -14,9 +14,9 @@ from django.views.generic import TemplateView, View
 from core.http import CONTENT_TYPES
 
 from ..progress_views import may_read_progress
+from .cache import sections_for
 from .export import export_response
 from .scope import choose
-from .sections import build_sections
 
 # The wall screen reloads itself this often (seconds): fresh numbers without anyone at a keyboard.
 WALL_REFRESH_SECONDS = 300
@@ -28,7 +28,7 @@ def dashboard_context(request):
     scope = choose(request)
     if scope is None:
         return {"scope": None, "sections": []}
-    sections = build_sections(scope)
+    sections = sections_for(scope)
     return {
         "scope": scope,
         "sections": sections,
@@ -72,7 +72,7 @@ class ExportView(DashboardAccessMixin, View):
         scope = choose(request)
         if scope is None:
             raise Http404
-        return export_response(request.user, scope, build_sections(scope))
+        return export_response(request.user, scope, sections_for(scope))
 
     def head(self, request, *args, **kwargs):
         """What a GET would send, without the file: nothing is read, nothing exported, nothing
