@@ -547,10 +547,10 @@ def main():
     statement_times = {name: [] for name in STATEMENTS}
     for _round in range(args.rounds):
         for _ in range(args.repeat):
-            for name, url in pages.items():
-                times[name].append(request(client, url))
+            # The cache emptied, the page built (and kept); then read again from the cache.
             for cold, name in colds.items():
                 times[cold].append(request(client, pages[name], cold=True))
+                times[name].append(request(client, pages[name]))
             for page, reference in references.items():
                 started = time.perf_counter()
                 for name in CITY_STATEMENTS if page == "page, city" else STATEMENTS:
