@@ -16,6 +16,8 @@
     }
     return tools.base({
       tooltip: { renderMode: "richText", confine: true, trigger: "axis" },
+      // Room on the right for the last month's label (the axis runs to the edge).
+      grid: { left: 8, right: 28, top: 56, bottom: 8, containLabel: true },
       xAxis: { type: "category", data: data.months, boundaryGap: false },
       yAxis: { type: "value", minInterval: 1 },
       series: series,
