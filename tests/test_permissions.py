@@ -26,9 +26,9 @@ from tests.factories import (
     renovation_item,
 )
 from tests.funding.factories import disbursement_in, plan_line_in, receipt_in
+from tests.reports import permissions as report_permissions
 from tests.reports.monthly_factories import monthly_report_in
 from tests.reports.notices.factories import approved_in, construction_in, notice_in, notice_issuers
-from tests.reports import permissions as report_permissions
 from tests.residents import permissions as resident_permissions
 
 # Persona order:   anon  clerk_a clerk_b district city finance leader auditor sysadmin
