@@ -17,11 +17,11 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import F, OuterRef, Q, Subquery
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from projects.models import Milestone, ProgressReport
 
+from .addresses import address_maker
 from .policy import stale_progress_days
 from .progress import year_projects
 
@@ -41,15 +41,6 @@ class LaggingRow:
     project: object
     reasons: list
     url: str = ""
-
-
-# A project's address with a stand-in number: reversed once for a list, not once a row.
-STAND_IN = 987654321
-
-
-def _project_urls():
-    pattern = reverse("projects:project_detail", args=[STAND_IN])
-    return lambda pk: pattern.replace(str(STAND_IN), str(pk))
 
 
 def expected_percent(project, as_of):
@@ -84,7 +75,7 @@ def lagging_projects(*, city, year, as_of, user=None):
     )
     # The milestones' labels once, not through get_next_milestone_display() for every row.
     milestones = {value: str(label) for value, label in Milestone.choices}
-    url_of = _project_urls()
+    url_of = address_maker("projects:project_detail")
     rows = []
     for project in projects:
         reasons = []

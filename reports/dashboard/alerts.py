@@ -38,13 +38,12 @@ from projects.models import Finding, Milestone, Project
 from residents.complaints.selectors import overdue_q
 from residents.models import Complaint
 
+from ..addresses import address_maker
 from .scope import DISTRICT, STREET
 from .sections import Section, Table
 
 # Rows shown of each kind; the count says how many there are.
 SHOWN = 5
-# An object's address with a stand-in number: reversed once for a kind, not once a row.
-STAND_IN = 987654321
 
 
 @dataclass(frozen=True)
@@ -75,11 +74,6 @@ class AlertKind:
     @property
     def more(self):
         return self.total > len(self.rows)
-
-
-def _url_of(name, anchor=""):
-    pattern = reverse(name, args=[STAND_IN])
-    return lambda pk: pattern.replace(str(STAND_IN), str(pk)) + anchor
 
 
 def _listed(queryset, *fields):
@@ -118,7 +112,7 @@ def _overdue_stages(scope):
     )
     total, rows = _listed(projects, "pk", "name", "next_milestone", "next_due_on", "region__name")
     milestones = dict(Milestone.choices)
-    url_of = _url_of("projects:project_detail")
+    url_of = address_maker("projects:project_detail")
     alerts = [
         Alert(
             title=row["name"],
@@ -152,7 +146,7 @@ def _overdue_findings(scope):
     total, rows = _listed(
         findings, "description", "deadline", "inspection__project", "inspection__project__name"
     )
-    url_of = _url_of("projects:project_detail", "#inspections")
+    url_of = address_maker("projects:project_detail", "#inspections")
     alerts = [
         Alert(
             title=row["inspection__project__name"],
@@ -185,7 +179,7 @@ def _overdue_complaints(scope):
         complaints, "pk", "number", "category", "compound__name", "project__name", "deadline"
     )
     categories = dict(Complaint.Category.choices)
-    url_of = _url_of("residents:complaint_detail")
+    url_of = address_maker("residents:complaint_detail")
     alerts = [
         Alert(
             title=row["number"],
@@ -242,7 +236,7 @@ def _overdue_requests(scope):
         .order_by("due_on", "pk")
     )
     total, rows = _listed(requests, "pk", "subject_repr", "flow__name", "current_stage__name", "due_on")
-    url_of = _url_of("approvals:request_detail")
+    url_of = address_maker("approvals:request_detail")
     alerts = [
         Alert(
             title=row["subject_repr"],

@@ -5,12 +5,12 @@ percent done by their latest progress report. Every bar drills down: a district 
 own dashboard, a project to its page."""
 
 from django.db.models import Count, OuterRef, Subquery
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from org.models import Region
 from projects.models import ProgressReport, Project
 
+from ..addresses import address_maker
 from ..progress import COMPOUND_STREET, compound_figures
 from ..ranking import district_ranking
 from .figures import in_wan, number
@@ -132,13 +132,13 @@ def _projects(scope):
         .values("pk", "name", "stage", "percent")[:SHOWN_PROJECTS]
     )
     stages = dict(Project.Stage.choices)
-    pattern = reverse("projects:project_detail", args=[987654321])
+    url_of = address_maker("projects:project_detail")
     bars = [
         {
             "name": row["name"],
             "percent": row["percent"] or 0,
             "stage": str(stages.get(row["stage"], "")),
-            "url": pattern.replace("987654321", str(row["pk"])),
+            "url": url_of(row["pk"]),
         }
         for row in rows
     ]

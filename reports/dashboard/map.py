@@ -20,6 +20,7 @@ from django.utils.translation import ngettext, pgettext
 from org.models import Region
 from projects.models import Compound, Project, ProjectCompound
 
+from ..addresses import STAND_IN
 from ..progress import year_projects
 from .outlines import PLACES, centre, geojson, margin_for, rounded
 from .scope import CITY, DISTRICT, STREET
@@ -39,8 +40,6 @@ COMMUNITY_TITLE = _("Compounds per community by stage")
 
 # The key of compounds in no project of the plan year (after the stages, in the legend and table).
 NOT_PLANNED = "none"
-# A stand-in id: the compound page's URL is reversed once and the browser puts each id in its place.
-STAND_IN = 987654321
 
 
 def stage_keys():
