@@ -30,3 +30,24 @@ def wait_for(predicate, seconds=60):
             return True
         time.sleep(0.2)
     return False
+
+
+def merged_permission_rows(package, parts):
+    """The permission table's rows of a package whose parts each keep their own (a module per part
+    with ``ROWS``): tests/residents/permissions, tests/reports/permissions."""
+    from importlib import import_module
+
+    table = {}
+    for part in parts:
+        table.update(import_module(f"{package}.{part}").ROWS)
+    return table
+
+
+def merged_permission_objects(package, parts, world):
+    """The object makers of the same parts (each module's ``objects(world)``), merged."""
+    from importlib import import_module
+
+    made = {}
+    for part in parts:
+        made.update(import_module(f"{package}.{part}").objects(world))
+    return made

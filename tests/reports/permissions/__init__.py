@@ -3,20 +3,14 @@
 statuses in PERSONAS order}) and ``objects(world)`` ({object name: a function that makes it}).
 Object names start with the part's name so the parts never clash."""
 
-from importlib import import_module
+from tests.helpers import merged_permission_objects, merged_permission_rows
 
 PARTS = ("dashboard", "public")
 
 
 def rows():
-    table = {}
-    for part in PARTS:
-        table.update(import_module(f"{__name__}.{part}").ROWS)
-    return table
+    return merged_permission_rows(__name__, PARTS)
 
 
 def objects(world):
-    made = {}
-    for part in PARTS:
-        made.update(import_module(f"{__name__}.{part}").objects(world))
-    return made
+    return merged_permission_objects(__name__, PARTS, world)
