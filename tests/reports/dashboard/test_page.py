@@ -5,7 +5,6 @@ wall screen and the print layout."""
 
 import datetime
 import io
-import shutil
 import subprocess
 from decimal import Decimal
 
@@ -215,8 +214,7 @@ def test_the_export_is_audited(world, client_for):
     assert entry.actor == world["leader"] and "驾驶舱" in entry.summary
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
-def test_libreoffice_opens_the_exported_workbook(world, client_for, projects, tmp_path):
+def test_libreoffice_opens_the_exported_workbook(world, client_for, projects, tmp_path, needs_soffice):
     path = tmp_path / "dashboard.xlsx"
     path.write_bytes(client_for("leader").get(EXPORT).content)
     subprocess.run(
