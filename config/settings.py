@@ -159,6 +159,9 @@ else:
 # process, so the page that started it shows its progress bar at once. Tests run jobs inline.
 JOBS_IN_THREAD = env.bool("JOBS_IN_THREAD", default=True)
 CELERY_TASK_IGNORE_RESULT = True
+# The queue web processes send jobs to and workers take them from (their default with no -Q): two
+# installations sharing one Redis keep their jobs apart with a queue each.
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="celery")
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
