@@ -16,6 +16,8 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from tests.object_store import object_store, s3_media  # noqa: F401  (fixtures)
+
 # Playwright runs an event loop in the test thread; the ORM calls made around it are still sync.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
