@@ -12,9 +12,9 @@ import hashlib
 from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.files import orphans_sweep
 from core.uploads import upload_check
 
 from .models import ATTACHMENT_FOLDER, RequestAttachment
@@ -120,26 +120,10 @@ def files_removed_on_error():
         raise
 
 
-def _stored_files(storage):
-    try:
-        folders, _files = storage.listdir(ATTACHMENT_FOLDER)
-    except FileNotFoundError:
-        return
-    for folder in folders:
-        for name in storage.listdir(f"{ATTACHMENT_FOLDER}/{folder}")[1]:
-            yield f"{ATTACHMENT_FOLDER}/{folder}/{name}"
-
-
 def attachments_sweep_orphans(*, older_than=datetime.timedelta(days=1)):
     """Delete stored files no attachment refers to: what a submission left behind when an enclosing
     transaction rolled back. Only files older than ``older_than``, so an upload still in flight is
     never touched. Returns the names deleted."""
     storage = RequestAttachment._meta.get_field("file").storage
     known = set(RequestAttachment.objects.values_list("file", flat=True))
-    cutoff = timezone.now() - older_than
-    deleted = []
-    for path in list(_stored_files(storage)):
-        if path not in known and storage.get_modified_time(path) < cutoff:
-            storage.delete(path)
-            deleted.append(path)
-    return deleted
+    return orphans_sweep(storage, ATTACHMENT_FOLDER, known, older_than=older_than)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, View
 
+from core.files import stored_file_response
 from core.http import file_response
 from core.pdf import PdfError
 from core.views import Column, ObjectListView, RestrictedViewMixin
@@ -248,7 +249,7 @@ class AttachmentDownloadView(RestrictedViewMixin, View):
         attachment = get_object_or_404(selectors.attachments_of(http_request.user), pk=pk)
         # ?inline=1 shows a PDF or a photo in the browser.
         inline = http_request.GET.get("inline") == "1"
-        return file_response(attachment.file.open("rb"), attachment.filename, inline=inline)
+        return stored_file_response(attachment.file, attachment.filename, inline=inline)
 
 
 class FormPdfView(RequestDetailView):

@@ -345,6 +345,11 @@ if MEDIA_STORAGE == "s3":
             "querystring_expire": env.int("S3_URL_EXPIRE_SECONDS", default=60),
         },
     }
+# How a permission-checked download leaves: streamed through the portal, or (redirect, with s3)
+# a redirect to a presigned URL of the bucket valid S3_URL_EXPIRE_SECONDS (core.files).
+FILES_DELIVERY = env.str("FILES_DELIVERY", default="stream")
+if FILES_DELIVERY not in ("stream", "redirect"):
+    raise ImproperlyConfigured("FILES_DELIVERY must be 'stream' or 'redirect'.")
 STORAGES = {
     "default": MEDIA_BACKEND,
     "staticfiles": {

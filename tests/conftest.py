@@ -16,7 +16,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from tests.object_store import object_store, s3_media  # noqa: F401  (fixtures)
+from tests.object_store import media_storage_under_test, object_store, s3_media  # noqa: F401  (fixtures)
 
 # Playwright runs an event loop in the test thread; the ORM calls made around it are still sync.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -91,6 +91,24 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
     with django_db_blocker.unblock():
         build_world()
+    replica_reads_primary()
+
+
+# The real replica's address (DATABASE_REPLICA_URL), for the replica's own tests (tests/core/replica).
+REPLICA_SERVER = {}
+
+
+def replica_reads_primary():
+    """With DATABASE_REPLICA_URL set (CI), Django's test mirror only renames the "replica" alias's
+    database (test_<name>, streamed to the real replica): the suite points it at the primary too, in
+    every thread, for a test's rows (in its transaction, or committed a moment ago) are not on the
+    replica (yet). core.replica reads a replica at the primary's address from the primary."""
+    replica = settings.DATABASES.get("replica")
+    if replica is None:
+        return
+    REPLICA_SERVER.update({key: replica[key] for key in ("HOST", "PORT", "USER", "PASSWORD")})
+    primary = settings.DATABASES["default"]
+    replica.update({key: primary[key] for key in ("HOST", "PORT", "USER", "PASSWORD", "NAME")})
 
 
 @pytest.fixture

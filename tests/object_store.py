@@ -4,6 +4,9 @@
 set (CI starts the store with scripts/ci/object_store.sh), otherwise a store this session starts
 through the same script on free loopback ports and stops at its end. `s3_media` (per test) makes
 the default storage an S3Storage on that store, under a prefix of its own that is emptied afterwards.
+
+MEDIA_STORAGE_UNDER_TEST=s3 runs every test on the object store (`media_storage_under_test`, autouse):
+CI runs the tests of stored files a second time so (.ci/run, "Stored files on the object store").
 """
 
 import os
@@ -170,3 +173,13 @@ def s3_media(object_store, settings):
         yield default_storage
     finally:
         object_store.delete_prefix(prefix + "/")
+
+
+UNDER_TEST = os.environ.get("MEDIA_STORAGE_UNDER_TEST", "filesystem")
+
+
+@pytest.fixture(autouse=True)
+def media_storage_under_test(request):
+    """With MEDIA_STORAGE_UNDER_TEST=s3, every test's files go to the object store."""
+    if UNDER_TEST == "s3":
+        request.getfixturevalue("s3_media")

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import audit_record
+from core.files import orphans_sweep
 from core.models import AuditEntry
 from core.uploads import upload_check
 from projects.lifecycle.services import project_locked
@@ -155,16 +156,4 @@ def attachments_sweep_orphans(*, older_than=datetime.timedelta(days=1)):
     Returns the names deleted."""
     storage = Attachment._meta.get_field("file").storage
     known = set(Attachment.objects.values_list("file", flat=True))
-    cutoff = timezone.now() - older_than
-    deleted = []
-    try:
-        folders, _files = storage.listdir("projects")
-    except FileNotFoundError:
-        return deleted
-    for folder in folders:
-        for name in storage.listdir(f"projects/{folder}")[1]:
-            path = f"projects/{folder}/{name}"
-            if path not in known and storage.get_modified_time(path) < cutoff:
-                storage.delete(path)
-                deleted.append(path)
-    return deleted
+    return orphans_sweep(storage, "projects", known, older_than=older_than)

@@ -5,8 +5,8 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
+from core.files import stored_file_response
 from core.forms import form_messages
-from core.http import file_response
 from projects.lifecycle.views import RecordActionView
 from projects.models import Attachment, ProjectPrerequisite
 
@@ -83,7 +83,7 @@ class AttachmentDownloadView(RecordActionView):
         attachment = self.get_record()
         # ?inline=1 shows a photo (thumbnails on the project page) or a PDF in the browser.
         inline = request.GET.get("inline") == "1"
-        return file_response(attachment.file.open("rb"), attachment.filename, inline=inline)
+        return stored_file_response(attachment.file, attachment.filename, inline=inline)
 
 
 class AttachmentDeleteView(RecordActionView):

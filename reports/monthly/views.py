@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, ListView
 
 from core.audit import audit_record
+from core.files import stored_file_response
 from core.http import PDF, XLSX, attachment
 from core.models import AuditEntry, Job
 from core.views import RestrictedViewMixin
@@ -329,11 +330,6 @@ class MonthlyDownloadView(MonthlyDetailView):
     def get(self, request, *args, **kwargs):
         report = self.get_object()
         kept = report.xlsx_file if self.extension == "xlsx" else report.pdf_file
-        if report.is_submitted and kept:
-            with kept.open("rb") as handle:
-                content = handle.read()
-        else:
-            content = monthly_xlsx(report) if self.extension == "xlsx" else monthly_pdf(report)
         if request.method == "GET":  # a HEAD downloads nothing and writes nothing
             audit_record(
                 actor=request.user,
@@ -341,6 +337,8 @@ class MonthlyDownloadView(MonthlyDetailView):
                 obj=report,
                 summary=_("%(kind)s, %(format)s") % {"kind": _("Monthly report"), "format": self.extension},
             )
-        return attachment(
-            content, report_filename(report, self.extension), XLSX if self.extension == "xlsx" else PDF
-        )
+        filename = report_filename(report, self.extension)
+        if report.is_submitted and kept:
+            return stored_file_response(kept, filename)
+        content = monthly_xlsx(report) if self.extension == "xlsx" else monthly_pdf(report)
+        return attachment(content, filename, XLSX if self.extension == "xlsx" else PDF)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import DetailView
 
-from core.http import file_response
+from core.files import stored_file_response
 from core.permissions import can
 from core.views import ObjectDetailView, ObjectListView, RestrictedViewMixin, add_service_errors
 from funding.models import Disbursement
@@ -118,7 +118,7 @@ class NoticeDownloadView(RestrictedViewMixin, View):
         notice = get_object_or_404(selectors.notices_for(request.user), pk=pk)
         if not notice.is_rendered:
             raise Http404(_("The PDF of this notice is not ready yet."))
-        return file_response(notice.file.open("rb"), f"{notice.number}{notice.title}.pdf", inline=True)
+        return stored_file_response(notice.file, f"{notice.number}{notice.title}.pdf", inline=True)
 
 
 class NoticeVoidView(RestrictedViewMixin, View):

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView
 
-from core.http import file_response
+from core.files import stored_file_response
 from core.views import RestrictedViewMixin
 from projects.models import Project
 from reports.models import ProjectPublicPage
@@ -103,7 +103,7 @@ class PublicPhotoView(PublicView):
         photo = selectors.published_photo(key)
         if photo is None:
             raise Http404
-        response = file_response(photo.file.open("rb"), photo.filename, inline=True)
+        response = stored_file_response(photo.file, photo.filename, inline=True)
         response["Cache-Control"] = f"public, max-age={cache_seconds()}"
         return response
 

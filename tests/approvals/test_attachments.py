@@ -4,12 +4,13 @@ and downloaded only by those who may read the request."""
 
 import datetime
 import hashlib
-import os
-from pathlib import Path
+import time
+from unittest import mock
 
 import pytest
-from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -19,6 +20,7 @@ from approvals.attachments import attachments_sweep_orphans
 from approvals.models import ApprovalRequest, Flow, RequestAttachment
 from approvals.selectors import attachment_changes, attachment_rounds
 from approvals.services import request_resubmit, request_return
+from core import files
 from core.models import AuditEntry
 
 from .conftest import at, fresh
@@ -31,8 +33,7 @@ def pdf(name, text="第一版"):
 
 
 def stored_files():
-    folder = Path(settings.MEDIA_ROOT) / "approvals"
-    return {str(p) for p in folder.rglob("*") if p.is_file()} if folder.exists() else set()
+    return {name for name, _modified in files.stored_files(default_storage, "approvals")}
 
 
 def send(world, files=(), subject=None):
@@ -283,16 +284,16 @@ def test_a_reader_of_the_request_downloads_its_file_and_nobody_else_learns_it_ex
 def test_the_sweep_deletes_only_old_files_no_attachment_refers_to(world, flow, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path  # none of the other tests' files
     request = send(world, [pdf("改造方案.pdf")])
-    kept = Path(request.attachments.get().file.path)
-    folder = kept.parent
-    orphan, fresh_orphan = folder / "orphan.pdf", folder / "in-flight.pdf"
-    orphan.write_bytes(PDF)
-    fresh_orphan.write_bytes(PDF)
-    old = (timezone.now() - datetime.timedelta(days=2)).timestamp()
-    os.utime(orphan, (old, old))
-    os.utime(kept, (old, old))
-    assert attachments_sweep_orphans() == [f"approvals/{request.pk}/orphan.pdf"]
-    assert kept.exists() and fresh_orphan.exists() and not orphan.exists()
+    kept = request.attachments.get().file.name
+    orphan = default_storage.save(f"approvals/{request.pk}/orphan.pdf", ContentFile(PDF))
+    # A file's time cannot be set back on a bucket: the sweep is asked for files older than a
+    # moment, which the first ones are and the one stored after the pause is not (an S3 time
+    # is kept to the second).
+    time.sleep(2.5)
+    fresh_orphan = default_storage.save(f"approvals/{request.pk}/in-flight.pdf", ContentFile(PDF))
+    assert attachments_sweep_orphans(older_than=datetime.timedelta(seconds=1.5)) == [orphan]
+    assert default_storage.exists(kept) and default_storage.exists(fresh_orphan)
+    assert not default_storage.exists(orphan)
 
 
 def test_the_nightly_task_sweeps_them_and_is_scheduled(world, flow, settings, tmp_path):
@@ -300,10 +301,11 @@ def test_the_nightly_task_sweeps_them_and_is_scheduled(world, flow, settings, tm
     from approvals.tasks import sweep_orphan_attachments
 
     request = send(world, [pdf("改造方案.pdf")])
-    orphan = Path(request.attachments.get().file.path).parent / "orphan.pdf"
-    orphan.write_bytes(PDF)
-    old = (timezone.now() - datetime.timedelta(days=2)).timestamp()
-    os.utime(orphan, (old, old))
-    assert sweep_orphan_attachments() == 1 and not orphan.exists()
+    orphan = default_storage.save(f"approvals/{request.pk}/orphan.pdf", ContentFile(PDF))
+    # Two days on, the file left behind is old enough to go.
+    later = timezone.now() + datetime.timedelta(days=2)
+    with mock.patch("core.files.timezone.now", return_value=later):
+        assert sweep_orphan_attachments() == 1
+    assert not default_storage.exists(orphan) and default_storage.exists(request.attachments.get().file.name)
     tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert "approvals.tasks.sweep_orphan_attachments" in tasks

@@ -10,10 +10,12 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.messages import get_messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from core import files
 from core.models import AuditEntry
 from core.uploads import upload_check
 from projects.archive.selectors import archive_missing, prerequisite_checklist, prerequisites_missing
@@ -63,8 +65,10 @@ def own_media(settings, tmp_path):
     return settings.MEDIA_ROOT
 
 
-def stored_files(root):
-    return sorted(p.name for p in root.rglob("*") if p.is_file()) if root.exists() else []
+def stored_files(_own_media):
+    """The names of the files stored by this test, on whichever storage it runs (its own folder, or
+    its own prefix of the bucket)."""
+    return sorted(name.rsplit("/", 1)[-1] for name, _modified in files.stored_files(default_storage))
 
 
 def upload(name, content=PDF_BYTES):

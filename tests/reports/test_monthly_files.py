@@ -122,8 +122,8 @@ def test_the_spreadsheet_has_the_provincial_layout_and_every_number(world, repor
 def test_the_kept_spreadsheet_is_the_one_downloaded(world, report, client_for):
     response = client_for("leader").get(f"/reports/monthly/{report.pk}/xlsx/")
     assert response.status_code == 200
-    assert response.content == report.xlsx_file.read()
-    assert "attachment; filename*=UTF-8''" in response["Content-Disposition"]
+    assert b"".join(response.streaming_content) == report.xlsx_file.read()
+    assert "attachment; filename*=utf-8''" in response["Content-Disposition"].lower()
     assert report_filename(report, "xlsx") == "淄博市2026年10月城镇老旧小区改造进度月报（第1版）.xlsx"
 
 
