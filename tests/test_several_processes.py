@@ -4,6 +4,11 @@ as two hosts behind a proxy would. A browser's cookie from one works on the othe
 through one downloads through the other; a job started on one is watched to its end on the other;
 a form's one-time token spent on one is refused as a double submit on the other.
 
+And workers anywhere: two Celery worker processes on one queue share a batch of 1,000 notices,
+each notice once in the register with gapless numbers, each PDF once in the bucket, both workers
+at work. That test takes ≈ 2–5 minutes (the PDFs: ≈ 0.2 s of CPU each); bench/bench_notices.py
+measures two workers against one.
+
 What each request may keep and where it lives is listed in docs/production.md ("One province");
 this test is the proof on loopback. Skipped only where PostgreSQL or Redis are absent (never in CI).
 """
@@ -233,3 +238,100 @@ def test_two_web_processes_share_sessions_files_jobs_and_form_tokens(
     report = MonthlyReport.objects.get(city=world.city, month=MONTH, is_current=True)
     assert report.job_id == job.pk
     assert city_on_b.get(b.url + report.get_absolute_url(), timeout=10).status_code == 200
+
+
+# --- Workers anywhere: two worker processes share one batch --------------------------------------
+
+NOTICES = 1000
+BATCH_WAIT = 480  # ≈ 110 s of rendering on two free cores, ≈ 300 s with the cores shared (load 4)
+
+
+class Worker:
+    """A ``celery worker`` process (prefork, one pool process, as in production) on ``queue``,
+    its log kept in a file: what it ran is read from there."""
+
+    def __init__(self, queue, log_dir, name):
+        self.log_path = log_dir / f"worker-{name}.log"
+        env = {**os.environ, "DATABASE_URL": _database_url(), "REDIS_URL": settings.REDIS_URL}
+        with open(self.log_path, "wb") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=prefork", "--concurrency=1",
+                 "--queues", queue, "--hostname", f"{name}-{queue}@%h", "--without-gossip", "--without-mingle",
+                 "--without-heartbeat", "--loglevel=INFO"],
+                cwd=settings.BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            )  # fmt: skip
+
+    def log(self):
+        return self.log_path.read_text(errors="replace")
+
+    def chunks_done(self):
+        return len(re.findall(r"Task core\.tasks\.run_job_items\[[^\]]+\] succeeded", self.log()))
+
+    def stop(self):
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(30)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+
+
+@pytest.fixture
+def two_workers(needs_redis, needs_postgresql, transactional_db, s3_environment, tmp_path):
+    """Two worker processes on one queue of this test's own; jobs started here go to it."""
+    from config.celery import app as celery_app
+
+    queue = f"test-{uuid.uuid4().hex[:12]}"
+    workers = [Worker(queue, tmp_path, "one"), Worker(queue, tmp_path, "two")]
+    previous = celery_app.conf.task_default_queue, celery_app.conf.task_always_eager
+    celery_app.conf.task_default_queue, celery_app.conf.task_always_eager = queue, False
+    try:
+        yield workers
+    finally:
+        celery_app.conf.task_default_queue, celery_app.conf.task_always_eager = previous
+        for worker in workers:
+            worker.stop()
+
+
+def test_two_worker_processes_share_a_batch_of_a_thousand_notices(
+    world, two_workers, object_store, s3_environment
+):
+    from reports.models import Notice
+    from reports.notices.services import notices_issue_batch
+    from tests.reports.notices.factories import construction_in, notice_issuers
+
+    issuer = notice_issuers()["淄建"]
+    projects = [construction_in(world.community_a) for _ in range(10)]
+    started = time.monotonic()
+    job = notices_issue_batch(
+        kind="construction", subjects=projects * (NOTICES // len(projects)), issuer=issuer, user=world["city"]
+    )
+    issued = time.monotonic()
+    deadline = time.monotonic() + BATCH_WAIT
+    while time.monotonic() < deadline:
+        job.refresh_from_db()
+        if job.is_finished:
+            break
+        if any(worker.process.poll() is not None for worker in two_workers):
+            pytest.fail("a worker exited:\n" + "\n".join(worker.log()[-3000:] for worker in two_workers))
+        time.sleep(1)
+    print(
+        f"{NOTICES} notices issued in {issued - started:.1f} s, rendered in {time.monotonic() - issued:.1f} s"
+    )
+    assert job.status == Job.Status.SUCCEEDED, f"{job.status} after {BATCH_WAIT} s: {job.message}"
+    assert job.result == {"total": NOTICES, "done": NOTICES, "failed": 0}
+
+    # Each notice once in the register, its numbers 1 … 1,000 without a gap, each rendered once.
+    notices = Notice.objects.filter(job=job)
+    assert sorted(notices.values_list("sequence", flat=True)) == list(range(1, NOTICES + 1))
+    assert notices.filter(rendered_at__isnull=False).exclude(file="").count() == NOTICES
+    files = {f"{s3_environment}/{name}" for name in notices.values_list("file", flat=True)}
+    assert len(files) == NOTICES
+    # No second copy left in the bucket by an item run twice, none missing.
+    assert set(object_store.keys(f"{s3_environment}/notices/")) == files
+    assert not job.items.exclude(attempts=1).exists()
+
+    # Both workers took their share of the chunks (ten notices each).
+    chunks = [worker.chunks_done() for worker in two_workers]
+    assert sum(chunks) == NOTICES // 10 and min(chunks) > 0, chunks
