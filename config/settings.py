@@ -13,6 +13,8 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from config.process import process_name
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -113,6 +115,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         # JIT-compiling the big list queries costs more than it saves on an interactive page
         # (bench/bench_jit.py, docs/benchmarks.md).
         DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    # pg_stat_activity tells web processes, workers and commands apart (config/process.py).
+    DATABASES["default"].setdefault("OPTIONS", {})["application_name"] = process_name()
+    if env.bool("DATABASE_POOL", default=False):
+        # Django's pool (psycopg_pool): one per process, shared by its threads, instead of one
+        # connection kept per thread (DATABASE_CONN_MAX_AGE, which the pool requires to be 0).
+        # Measured against persistent connections in docs/benchmarks.md ("Connection pooling").
+        DATABASES["default"]["CONN_MAX_AGE"] = 0
+        DATABASES["default"]["OPTIONS"]["pool"] = {
+            "min_size": env.int("DATABASE_POOL_MIN_SIZE", default=1),
+            "max_size": env.int("DATABASE_POOL_MAX_SIZE", default=4),
+            "timeout": env.float("DATABASE_POOL_TIMEOUT", default=10.0),
+        }
 else:
     # SQLite waits for a lock instead of failing at once when the in-process tasks write; a
     # transaction takes the write lock when it begins (IMMEDIATE), so one that reads then writes
@@ -130,9 +144,11 @@ if DATABASE_REPLICA_URL:
         **env.db_url_config(DATABASE_REPLICA_URL),
         "CONN_MAX_AGE": DATABASES["default"].get("CONN_MAX_AGE", 0),
         "CONN_HEALTH_CHECKS": True,
-        "OPTIONS": dict(DATABASES["default"].get("OPTIONS", {})),
-        # Tests read the replica through the primary's connection, except the tests of the replica
-        # itself (tests/core/replica), which open their own to the real one.
+        # A replica that does not answer is passed over after 3 s, not the system's minutes.
+        "OPTIONS": {**DATABASES["default"].get("OPTIONS", {}), "connect_timeout": 3},
+        # Tests: Django gives the alias the primary's test database name (streamed to the replica);
+        # the suite points it at the primary (tests/conftest.py), except the tests of the replica
+        # itself (tests/core/replica), which read the real one.
         "TEST": {"MIRROR": "default"},
     }
     DATABASE_ROUTERS = ["core.replica.ReplicaRouter"]

@@ -432,6 +432,7 @@ class SystemStatusView(LoginRequiredMixin, TemplateView):
         from django.conf import settings
 
         from .pdf import cjk_font_families, harfbuzz_subsetting_available
+        from .replica import replica_status
 
         context = super().get_context_data(**kwargs)
         context.update(
@@ -441,6 +442,7 @@ class SystemStatusView(LoginRequiredMixin, TemplateView):
             eager=settings.CELERY_TASK_ALWAYS_EAGER,
             database=connection.vendor,
             recent_jobs=Job.objects.restrict(self.request.user).filter(kind="selfcheck")[:5],
+            replica=replica_status(),
         )
         return context
 

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.imports import importer_allowed
+from core.replica import reads_from_replica
 from core.views import ObjectListView
 from org.models import Region
 
@@ -98,6 +99,8 @@ class LedgerView(ObjectListView):
         self.setup_ledger()
         return ledger_projects(self.rows)
 
+    # The whole ledger is read for the workbook: from the read replica when there is one.
+    @reads_from_replica()
     def export(self, export_format):
         self.setup_ledger()
         user = self.request.user

@@ -25,6 +25,7 @@ from django.db.models import Max
 from django.utils import timezone, translation
 
 from core.models import AuditEntry
+from core.replica import reads_from_replica
 
 from .sections import build_sections
 
@@ -51,9 +52,12 @@ def cache_key(scope):
     return f"dashboard:sections:{digest}"
 
 
+@reads_from_replica()
 def sections_for(scope):
     """The scope's sections, from the cache when this user's same dashboard was built since the
-    last write, else built (and kept)."""
+    last write, else built (and kept). Read from the read replica when there is one (core.replica):
+    the data version in the key is the replica's too, so sections built from a replica that lags
+    are kept under the version they show, never under a newer one."""
     seconds = settings.DASHBOARD_CACHE_SECONDS
     if not seconds:
         return build_sections(scope)

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from core.audit import audit_record
 from core.models import AuditEntry
+from core.replica import reads_from_replica
 from org.models import Region
 
 from ..models import MonthlyReport
@@ -163,7 +164,11 @@ def monthly_report_build(*, city, month, user=None, as_of=None, job=None, report
     # The numbers are read before the lock: the job's progress bar (written on its own connection's
     # autocommit) moves while they are read, and an in-process thread on SQLite holds no read
     # transaction it would have to upgrade while a request writes ("database is locked").
-    numbers = monthly_numbers(city=city, month=month, as_of=as_of, report=report)
+    # They are read from the read replica when there is one (core.replica), with the data version
+    # they were read at; the snapshot is written on the primary.
+    with reads_from_replica():
+        numbers = monthly_numbers(city=city, month=month, as_of=as_of, report=report)
+        version_read = data_version(numbers)
     with transaction.atomic():
         # One build per city at a time: the next waits and then sees this one's version.
         city = Region.objects.select_for_update().get(pk=city.pk)
@@ -195,7 +200,7 @@ def monthly_report_build(*, city, month, user=None, as_of=None, job=None, report
             version=version,
             as_of=as_of,
             numbers=numbers,
-            data_version=data_version(numbers),
+            data_version=version_read,
             changes=changes,
             built_by=user,
             built_at=timezone.now(),
