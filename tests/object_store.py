@@ -9,6 +9,7 @@ MEDIA_STORAGE_UNDER_TEST=s3 runs every test on the object store (`media_storage_
 CI runs the tests of stored files a second time so (.ci/run, "Stored files on the object store").
 """
 
+import functools
 import os
 import signal
 import socket
@@ -50,15 +51,8 @@ class ObjectStore:
         }
 
     def client(self):
-        import boto3
-
-        return boto3.client(
-            "s3",
-            endpoint_url=self.endpoint_url,
-            aws_access_key_id=self.access_key,
-            aws_secret_access_key=self.secret_key,
-            region_name=self.region,
-        )
+        """A boto3 client, made once per store: making one costs ≈ 0.2 s, paid per test otherwise."""
+        return _client(self)
 
     def keys(self, prefix):
         """Every key under a prefix, for tests that look into the bucket itself."""
@@ -71,6 +65,19 @@ class ObjectStore:
         for start in range(0, len(keys), 1000):
             chunk = [{"Key": key} for key in keys[start : start + 1000]]
             client.delete_objects(Bucket=self.bucket, Delete={"Objects": chunk, "Quiet": True})
+
+
+@functools.cache
+def _client(store):
+    import boto3
+
+    return boto3.client(
+        "s3",
+        endpoint_url=store.endpoint_url,
+        aws_access_key_id=store.access_key,
+        aws_secret_access_key=store.secret_key,
+        region_name=store.region,
+    )
 
 
 def _from_environment():
@@ -153,13 +160,14 @@ def object_store(tmp_path_factory):
 
 
 @pytest.fixture
-def s3_media(object_store, settings):
+def s3_media(object_store, settings, monkeypatch):
     """The default storage (every FileField's) is S3 on the test store, under a fresh prefix.
 
     FileFields declared without a storage hold django.core.files.storage.default_storage, a lazy
     object; changing STORAGES through pytest-django's `settings` sends setting_changed, whose
     handler (django.test.signals.storages_changed) empties the storages handler's cache and
     default_storage's wrapped instance, so the next use builds an S3Storage, and the old one after.
+    A process the test starts (a Celery worker, gunicorn) gets the same storage from its environment.
     """
     from django.core.files.storage import default_storage
 
@@ -169,6 +177,16 @@ def s3_media(object_store, settings):
         **settings.STORAGES,
         "default": {"BACKEND": S3_BACKEND, "OPTIONS": object_store.storage_options(location=prefix)},
     }
+    for name, value in {
+        "MEDIA_STORAGE": "s3",
+        "S3_ENDPOINT_URL": object_store.endpoint_url,
+        "S3_BUCKET": object_store.bucket,
+        "S3_ACCESS_KEY_ID": object_store.access_key,
+        "S3_SECRET_ACCESS_KEY": object_store.secret_key,
+        "S3_REGION": object_store.region,
+        "S3_PREFIX": prefix,
+    }.items():
+        monkeypatch.setenv(name, value)
     try:
         yield default_storage
     finally:
@@ -176,6 +194,8 @@ def s3_media(object_store, settings):
 
 
 UNDER_TEST = os.environ.get("MEDIA_STORAGE_UNDER_TEST", "filesystem")
+if UNDER_TEST not in ("filesystem", "s3"):
+    raise ValueError("MEDIA_STORAGE_UNDER_TEST must be 'filesystem' or 's3'")
 
 
 @pytest.fixture(autouse=True)
