@@ -1,16 +1,21 @@
-"""The self-check job: proves, from a real worker, that the database, cache and PDF stack work."""
+"""The self-check job: proves, from a real worker, that the database, cache, file storage and PDF
+stack work."""
 
 import time
 
 from django.core.cache import cache
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import connection
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from .files import is_bucket
 from .jobs import job_kind
 from .pdf import cjk_font_families, harfbuzz_subsetting_available, render_pdf
 
 DATABASE_NAMES = {"postgresql": "PostgreSQL", "sqlite": "SQLite"}
+STORAGE_NAMES = {"s3": gettext_lazy("object storage (S3)"), "filesystem": gettext_lazy("local disk")}
 
 
 def _yes_no(value):
@@ -24,6 +29,10 @@ def describe(result):
         rows.append((_("Database"), DATABASE_NAMES.get(result["database"], result["database"])))
     if "cache" in result:
         rows.append((_("Cache works"), _yes_no(result["cache"])))
+    if "storage" in result:
+        rows.append((_("File storage"), STORAGE_NAMES.get(result["storage"], result["storage"])))
+    if "storage_works" in result:
+        rows.append((_("File storage works"), _yes_no(result["storage_works"])))
     if "pdf_bytes" in result:
         rows.append(
             (_("Size of the test PDF"), _("%(size)s KB") % {"size": round(result["pdf_bytes"] / 1024)})
@@ -52,6 +61,14 @@ def selfcheck(job, report):
     cache.set(key, "ok", 30)
     result["cache"] = cache.get(key) == "ok"
 
+    report(40, _("Checking the file storage"))
+    # From the worker's host: a bucket it cannot reach, or a disk it cannot write, shows here.
+    name = default_storage.save(f"selfcheck/{job.pk}.txt", ContentFile(b"ok"))
+    with default_storage.open(name, "rb") as handle:
+        result["storage_works"] = handle.read() == b"ok"
+    default_storage.delete(name)
+    result["storage"] = "s3" if is_bucket(default_storage) else "filesystem"
+
     report(50, _("Rendering a Chinese PDF"))
     started = time.perf_counter()
     pdf = render_pdf("core/pdf/selfcheck.html", {"job": job})
@@ -59,5 +76,5 @@ def selfcheck(job, report):
     result["pdf_seconds"] = round(time.perf_counter() - started, 2)
     result["harfbuzz_subset"] = harfbuzz_subsetting_available()
     result["cjk_fonts"] = cjk_font_families()[:5]
-    report(100, _("The database, the cache and the PDF stack answered."))
+    report(100, _("The database, the cache, the file storage and the PDF stack answered."))
     return result
