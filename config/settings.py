@@ -117,7 +117,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
     # pg_stat_activity tells web processes, workers and commands apart (config/process.py).
     DATABASES["default"].setdefault("OPTIONS", {})["application_name"] = process_name()
-    if env.bool("DATABASE_POOL", default=False):
+    # Celery's Django fixup closes a worker child's connections, and its pool, around every task:
+    # a pool there only costs a thread, so workers and beat keep plain connections.
+    if env.bool("DATABASE_POOL", default=False) and process_name() not in ("portal-worker", "portal-beat"):
         # Django's pool (psycopg_pool): one per process, shared by its threads, instead of one
         # connection kept per thread (DATABASE_CONN_MAX_AGE, which the pool requires to be 0).
         # Measured against persistent connections in docs/benchmarks.md ("Connection pooling").
