@@ -91,7 +91,7 @@ class Web:
 
 
 @pytest.fixture
-def s3_environment(object_store, monkeypatch):
+def s3_environment(needs_postgresql, needs_redis, object_store, monkeypatch):
     """MEDIA_STORAGE=s3 with the store's variables, under a prefix of this test's own, for every
     process started from here on (the worker fixture passes os.environ on)."""
     prefix = f"processes-{uuid.uuid4().hex[:12]}"
