@@ -440,11 +440,26 @@ class SystemStatusView(LoginRequiredMixin, TemplateView):
             cjk_fonts=cjk_font_families(),
             broker=settings.CELERY_BROKER_URL.split("@")[-1],
             eager=settings.CELERY_TASK_ALWAYS_EAGER,
-            database=connection.vendor,
+            database=connection.display_name,
+            storage=_storage_status(settings),
             recent_jobs=Job.objects.restrict(self.request.user).filter(kind="selfcheck")[:5],
             replica=replica_status(),
         )
         return context
+
+
+def _storage_status(settings):
+    """Where stored files are, in words for the status page (no key or secret)."""
+    if settings.MEDIA_STORAGE == "s3":
+        options = settings.STORAGES["default"].get("OPTIONS", {})
+        return {
+            "bucket": True,
+            "endpoint": options.get("endpoint_url") or "",
+            "name": options.get("bucket_name", ""),
+            "redirect": settings.FILES_DELIVERY == "redirect",
+            "expire": options.get("querystring_expire"),
+        }
+    return {"bucket": False, "root": str(settings.MEDIA_ROOT)}
 
 
 class SelfCheckStartView(SystemStatusView):

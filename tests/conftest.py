@@ -146,6 +146,9 @@ def worker(needs_redis, needs_postgresql, transactional_db):
     """A worker on a queue of its own, so no other worker on this Redis can take our tasks."""
     queue = f"test-{uuid.uuid4().hex[:12]}"
     env = {**os.environ, "DATABASE_URL": _database_url(), "REDIS_URL": settings.REDIS_URL}
+    # The replica's address names the real database, not the test database on it: the worker reads
+    # the primary, as the suite does (the replica's own tests start no worker).
+    env.pop("DATABASE_REPLICA_URL", None)
     process = subprocess.Popen(
         [
             sys.executable,

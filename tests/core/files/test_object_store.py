@@ -31,3 +31,17 @@ def test_the_self_check_proves_the_bucket_answers(db, s3_media, django_capture_o
     assert (job.result["storage"], job.result["storage_works"]) == ("s3", True)
     assert ("文件存储", "对象存储（S3）") in [(str(a), str(b)) for a, b in describe(job.result)]
     assert not list(s3_media.listdir("selfcheck")[1])  # its probe file is gone
+
+
+def test_the_status_page_says_where_files_are_without_the_keys(world, client_for, s3_media, settings):
+    settings.FILES_DELIVERY = "redirect"
+    page = client_for("sysadmin").get("/system/").content.decode()
+    options = settings.STORAGES["default"]["OPTIONS"]
+    assert f"S3 对象存储 {options['endpoint_url']}，存储桶 {options['bucket_name']}" in page
+    assert "预签名地址" in page
+    assert options["secret_key"] not in page
+
+
+def test_the_status_page_names_the_local_folder_on_one_host(world, client_for, settings):
+    page = client_for("sysadmin").get("/system/").content.decode()
+    assert f"本机目录 {settings.MEDIA_ROOT}（仅限单台服务器）" in page
