@@ -43,15 +43,17 @@ class _Stream:
 def stored_file_response(field_file, filename, *, inline=False):
     """A stored file leaving the portal, named ``filename`` (any script).
 
-    With FILES_DELIVERY=redirect and a bucket, the browser is sent to a presigned URL that names
-    the file and its type (the bucket answers with our Content-Disposition); photos shown inline
-    are streamed still, because an <img> on a portal page may load only from the portal (CSP).
+    With FILES_DELIVERY=redirect and a bucket, a download sends the browser to a presigned URL that
+    names the file and its type (the bucket answers with our Content-Disposition). What is shown
+    inline is streamed still: a photo, because an <img> on a portal page may load only from the
+    portal (CSP); a PDF opened in the tab, because the tab would keep the bucket's address, which
+    a reload or a bookmark reaches after it has expired (the bucket's English error page).
     """
     storage, name = field_file.storage, field_file.name
     content_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"
     if is_bucket(storage):
-        if settings.FILES_DELIVERY == "redirect" and not (inline and content_type.startswith("image/")):
-            return _presigned_redirect(storage, name, filename, content_type, inline=inline)
+        if settings.FILES_DELIVERY == "redirect" and not inline:
+            return _presigned_redirect(storage, name, filename, content_type)
         with storage.open(name, "rb") as handle:  # a HEAD: a missing object is FileNotFoundError
             obj = handle.obj
         got = obj.get()
@@ -61,9 +63,9 @@ def stored_file_response(field_file, filename, *, inline=False):
     return file_response(storage.open(name, "rb"), filename, inline=inline)
 
 
-def _presigned_redirect(storage, name, filename, content_type, *, inline):
+def _presigned_redirect(storage, name, filename, content_type):
     # The header the streamed response would carry, so a download is named alike either way.
-    disposition = content_disposition_header(not (inline and content_type == "application/pdf"), filename)
+    disposition = content_disposition_header(True, filename)
     url = storage.url(
         name,
         parameters={"ResponseContentDisposition": disposition, "ResponseContentType": content_type},

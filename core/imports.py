@@ -196,10 +196,17 @@ def import_errors_workbook(batch):
     # Blank rows come back too, so every row stands at its number in the uploaded file.
     by_number = dict(zip(table.numbers, table.rows, strict=True))
     last = table.numbers[-1] if table.numbers else 1
-    rows = [["；".join(by_row.get(n, [])), *by_number.get(n, ())] for n in range(2, last + 1)]
+    rows = [[_joined(by_row.get(n, [])), *by_number.get(n, ())] for n in range(2, last + 1)]
     marked = {n - 2: bad_cells[n] for n in bad_cells if 2 <= n <= last}
     title = table.sheet_title or str(importer_for(batch.kind).label)
     return write_xlsx(headers, rows, sheet_title=title, widths=[60], marked=marked)
+
+
+def _joined(messages):
+    """A row's messages as one sentence: 建成年份：不能小于1949；建筑面积：必须大于0。"""
+    if not messages:
+        return ""
+    return "；".join(message.rstrip("。.；; ") for message in messages) + "。"
 
 
 @job_kind("import_check", gettext_lazy("Checking a spreadsheet"))

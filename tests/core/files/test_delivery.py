@@ -128,3 +128,16 @@ def test_the_file_of_a_rolled_back_upload_is_swept_from_the_bucket(world, projec
         swept = attachments_sweep_orphans()
     assert len(swept) == 1 and swept[0] != kept.file.name
     assert object_store.keys(prefix) == [f"{s3_media.location}/{kept.file.name}"]
+
+
+def test_a_pdf_opened_in_the_tab_streams_even_when_downloads_redirect(
+    world, client_for, project, s3_media, settings
+):
+    # In the tab the bucket's address would stay after its signature expired: a reload would show
+    # the bucket's English error page with the file's key.
+    settings.FILES_DELIVERY = "redirect"
+    pdf = attachment_in(project, world["clerk_a"], name="施工合同.pdf", content=b"%PDF-1.4 inline")
+    response = client_for("clerk_a").get(pdf.get_download_url() + "?inline=1")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith("inline")
+    assert b"".join(response.streaming_content) == b"%PDF-1.4 inline"
