@@ -8,6 +8,7 @@ import pytest
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from core.job_kinds import _KINDS
 from projects.lifecycle import transitions
@@ -76,7 +77,7 @@ def test_a_guard_registered_from_another_app_blocks_its_step(world, registered):
             actor=world["clerk_a"],
             project=project,
             action="finish_survey",
-            survey_completed_on=project.created_at.date(),
+            survey_completed_on=timezone.localdate(project.created_at),
         )
 
 
@@ -96,7 +97,7 @@ def test_an_effect_runs_in_the_steps_transaction_and_can_refuse_it(world, regist
 
     registered(transitions.register_effect, "finish_survey", record)
     project = project_in(compound_in(world.community_a))
-    day = project.created_at.date()
+    day = timezone.localdate(project.created_at)
     project_transition(
         actor=world["clerk_a"], project=project, action="finish_survey", survey_completed_on=day
     )

@@ -7,6 +7,7 @@ import subprocess
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from approvals.models import Record, Stage
 from approvals.services import request_approve, request_resubmit, request_return, request_submit
@@ -92,7 +93,7 @@ def test_the_form_prints_every_stage_with_its_opinion_name_and_date(
         "未开始",
         "已补充施工图",
         "重新提交",
-        decided.submitted_at.strftime("%Y-%m-%d"),
+        timezone.localtime(decided.submitted_at).strftime("%Y-%m-%d"),  # Asia/Shanghai, as printed
     ):
         assert expected in text, expected
 
