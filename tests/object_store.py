@@ -49,6 +49,18 @@ class ObjectStore:
     secret_key: str
     region: str = "us-east-1"
 
+    def environment(self, prefix):
+        """The variables that make a process the test starts (gunicorn, a worker) use this store."""
+        return {
+            "MEDIA_STORAGE": "s3",
+            "S3_ENDPOINT_URL": self.endpoint_url,
+            "S3_BUCKET": self.bucket,
+            "S3_ACCESS_KEY_ID": self.access_key,
+            "S3_SECRET_ACCESS_KEY": self.secret_key,
+            "S3_REGION": self.region,
+            "S3_PREFIX": prefix,
+        }
+
     def storage_options(self, location=""):
         """OPTIONS for S3Storage, the same choices as config/settings.py makes for MEDIA_STORAGE=s3."""
         return {
@@ -193,15 +205,7 @@ def s3_media(object_store, settings, monkeypatch):
         **settings.STORAGES,
         "default": {"BACKEND": S3_BACKEND, "OPTIONS": object_store.storage_options(location=prefix)},
     }
-    for name, value in {
-        "MEDIA_STORAGE": "s3",
-        "S3_ENDPOINT_URL": object_store.endpoint_url,
-        "S3_BUCKET": object_store.bucket,
-        "S3_ACCESS_KEY_ID": object_store.access_key,
-        "S3_SECRET_ACCESS_KEY": object_store.secret_key,
-        "S3_REGION": object_store.region,
-        "S3_PREFIX": prefix,
-    }.items():
+    for name, value in object_store.environment(prefix).items():
         monkeypatch.setenv(name, value)
     try:
         yield default_storage

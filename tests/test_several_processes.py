@@ -95,16 +95,7 @@ def s3_environment(needs_postgresql, needs_redis, object_store, monkeypatch):
     """MEDIA_STORAGE=s3 with the store's variables, under a prefix of this test's own, for every
     process started from here on (the worker fixture passes os.environ on)."""
     prefix = f"processes-{uuid.uuid4().hex[:12]}"
-    variables = {
-        "MEDIA_STORAGE": "s3",
-        "S3_ENDPOINT_URL": object_store.endpoint_url,
-        "S3_BUCKET": object_store.bucket,
-        "S3_ACCESS_KEY_ID": object_store.access_key,
-        "S3_SECRET_ACCESS_KEY": object_store.secret_key,
-        "S3_REGION": object_store.region,
-        "S3_PREFIX": prefix,
-    }
-    for name, value in variables.items():
+    for name, value in object_store.environment(prefix).items():
         monkeypatch.setenv(name, value)
     # The processes read this test's database; a replica (CI's) holds another one.
     monkeypatch.delenv("DATABASE_REPLICA_URL", raising=False)
